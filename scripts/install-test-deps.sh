@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the third-party programs the integration and interop tests talk to, so that a fresh
+# machine with only a JDK and Maven can run `mvn -Pintegration verify`. Idempotent: packages
+# already present are not fetched again. Each later capability adds its peers here (opentracker,
+# coturn, python3-libtorrent, syncthing, utp-native, ...).
+set -euo pipefail
+
+DEBIAN_PACKAGES=()   # none needed yet by the foundation's tests
+NPM_PACKAGES=()
+
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+if [ ${#NPM_PACKAGES[@]} -gt 0 ]; then
+  dir="$(cd "$(dirname "$0")/.." && pwd)/target/npm"
+  mkdir -p "$dir"
+  (cd "$dir" && npm install --no-audit --no-fund --silent "${NPM_PACKAGES[@]}")
+fi
+echo "test dependencies: ok"
