@@ -11,8 +11,8 @@ import java.util.Objects;
  * text form is short and carries a check character that catches typos.
  *
  * <pre>{@code
- * DeviceId id = DeviceId.parse("ghqfj-xfgti-ymapt-vjjtm-qgngi");  // case, '-' and spaces do not matter
- * System.out.println(id);                                        // GHQFJ-XFGTI-YMAPT-VJJTM-QGNGI
+ * DeviceId id = DeviceId.parse("eh7dd x5bks rgcyt l7bka i36sv"); // case, '-' and spaces do not matter
+ * System.out.println(id);                                        // EH7DD-X5BKS-RGCYT-L7BKA-I36SV
  * boolean same = id.equals(DeviceId.fromPublicKey(peerPublicKey));
  * }</pre>
  *
@@ -128,7 +128,7 @@ public final class DeviceId implements Comparable<DeviceId> {
         return v;
     }
 
-    /** The text form, e.g. {@code GHQFJ-XFGTI-YMAPT-VJJTM-QGNGI}. */
+    /** The text form, e.g. {@code EH7DD-X5BKS-RGCYT-L7BKA-I36SV}. */
     @Override
     public String toString() {
         String data = Base32.encode(bytes);

@@ -19,12 +19,13 @@ import java.util.zip.CRC32C;
  *
  * <pre>{@code
  * SyncKey key = SyncKey.generate();                 // a new folder, read-write
- * String forLaptop = key.toText();                  // "WAEAAQCAIB..." (61 characters)
- * String forPhone = key.readOnly().toText();        // "RAE..." (112 characters), cannot modify
- * String forBackup = key.encrypted().toText();      // "EAE...", stores ciphertext only
+ * String forLaptop = key.toText();                  // "WAE..." or "WAF...", 61 characters
+ * String forPhone = key.readOnly().toText();        // "R...", 112 characters: cannot modify
+ * String forBackup = key.encrypted().toText();      // "E...", 112 characters: stores ciphertext only
  *
- * SyncKey typed = SyncKey.parse("rae5x-...");        // case, '-' and spaces do not matter
- * assert typed.discoveryIdHex().equals(key.discoveryIdHex()); // same folder, any level
+ * SyncKey typed = SyncKey.parse(textFromUser);      // case, '-' and spaces do not matter;
+ *                                                   // a typo throws IllegalArgumentException
+ * typed.discoveryIdHex();                           // equal for all three keys of one folder
  * }</pre>
  *
  * <h2>Text form</h2>

@@ -75,6 +75,33 @@ class SyncKeyTextProperties {
         assertTrue(message.startsWith("wrong length"), message);
     }
 
+    @Property(tries = 300)
+    void aCharacterOutsideBase32IsNamedWithItsPosition(@ForAll("keyTexts") String text,
+            @ForAll @IntRange(min = 1, max = 111) int at, @ForAll("notBase32") char c) {
+        int i = Math.min(at, text.length() - 1);
+        String typo = text.substring(0, i) + c + text.substring(i + 1);
+        String message = assertThrows(IllegalArgumentException.class, () -> SyncKey.parse(typo)).getMessage();
+        assertEquals(Base32.notBase32(c, i + 1), message);
+    }
+
+    @Property(tries = 200)
+    void anUnknownPrefixIsNamed(@ForAll("keyTexts") String text, @ForAll("notAPrefix") char c) {
+        String message = assertThrows(IllegalArgumentException.class, () -> SyncKey.parse(c + text.substring(1))).getMessage();
+        assertTrue(message.startsWith("unknown access level prefix "), message);
+    }
+
+    @Provide
+    Arbitrary<Character> notBase32() {
+        return Arbitraries.chars().filter(c -> Base32.value(c) < 0 && c != '-'
+                && !Character.isWhitespace(c) && !Character.isSpaceChar(c));
+    }
+
+    @Provide
+    Arbitrary<Character> notAPrefix() {
+        return Arbitraries.chars().filter(c -> "WREwre-".indexOf(c) < 0
+                && !Character.isWhitespace(c) && !Character.isSpaceChar(c));
+    }
+
     @Property(tries = 1000)
     void arbitraryTextIsRejectedOnlyWithIllegalArgumentException(@ForAll("noise") String text) {
         try {
