@@ -70,6 +70,8 @@ public final class SyncKey {
     static final int SECRET_LENGTH = 32;
     static final int VERIFY_KEY_LENGTH = 32;
     static final int CHECKSUM_LENGTH = 4;
+    /** The longest Base32 part of any level (read-only and encrypted keys). */
+    private static final int MAX_BASE32_LENGTH = Base32.encodedLength(1 + SECRET_LENGTH + VERIFY_KEY_LENGTH + CHECKSUM_LENGTH);
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static volatile KeyDerivation derivation;
@@ -127,7 +129,8 @@ public final class SyncKey {
     public static SyncKey parse(String text) {
         Objects.requireNonNull(text, "text");
         AccessLevel level = null;
-        StringBuilder body = new StringBuilder(128);
+        StringBuilder body = new StringBuilder(MAX_BASE32_LENGTH);
+        int count = 0; // Base32 characters seen; only the first few are kept, so huge input costs no memory
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '-' || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
@@ -137,7 +140,7 @@ public final class SyncKey {
                 level = AccessLevel.ofPrefix(c);
             } else if (Base32.value(c) < 0) {
                 throw new IllegalArgumentException(Base32.notBase32(c, i + 1));
-            } else {
+            } else if (count++ < MAX_BASE32_LENGTH) {
                 body.append(c);
             }
         }
@@ -145,8 +148,8 @@ public final class SyncKey {
             throw new IllegalArgumentException("a sync key must not be empty");
         }
         int expected = base32Length(level);
-        if (body.length() != expected) {
-            throw new IllegalArgumentException(wrongLength(level, body.length()));
+        if (count != expected) {
+            throw new IllegalArgumentException(wrongLength(level, count));
         }
         byte[] bytes = Base32.decodeBits(body);
         byte[] payload = Arrays.copyOf(bytes, bytes.length - CHECKSUM_LENGTH);

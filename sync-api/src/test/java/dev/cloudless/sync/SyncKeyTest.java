@@ -120,6 +120,13 @@ class SyncKeyTest {
     }
 
     @Test
+    void hugeInputIsALengthError() {
+        String huge = "R" + "A".repeat(5_000_000);
+        assertEquals("wrong length for a read-only key: expected 111 Base32 characters after the prefix R, got 5000000",
+                parseError(huge));
+    }
+
+    @Test
     void checksumMismatchSaysTypoOrTransposition() {
         String typo = KeyTexts.W.substring(0, 20) + (KeyTexts.W.charAt(20) == 'A' ? 'B' : 'A') + KeyTexts.W.substring(21);
         assertEquals("checksum mismatch: a character is mistyped or two are swapped", parseError(typo));
