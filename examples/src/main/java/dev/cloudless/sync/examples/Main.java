@@ -64,7 +64,7 @@ public final class Main {
     }
 
     static void describe(SyncKey key, PrintStream out) {
-        out.println("access level   : " + key.level());
+        out.println("access level   : " + key.level().description());
         if (key.level().canWrite()) {
             out.println("read-write key : " + key.toText());
         }
