@@ -52,9 +52,14 @@ public final class UnicodeNames {
      * the directory listed. Links are not followed. If several entries match, the one whose
      * name is in NFC wins, otherwise the first in code point order.
      *
+     * @param name one name, not a path
      * @return the existing entry, or empty if there is none (or {@code dir} does not exist)
+     * @throws IllegalArgumentException if {@code name} is empty or contains {@code /}
      */
     public static Optional<Path> findExisting(Path dir, String name) throws IOException {
+        if (name.isEmpty() || name.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("not a single name: " + InvalidFolderPathException.quote(name));
+        }
         Path exact = dir.resolve(name);
         if (Files.exists(exact, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.of(exact);

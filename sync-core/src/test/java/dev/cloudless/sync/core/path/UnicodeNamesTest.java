@@ -2,6 +2,7 @@ package dev.cloudless.sync.core.path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -63,6 +64,14 @@ class UnicodeNamesTest {
     void absentNamesAndDirectories() throws IOException {
         assertEquals(Optional.empty(), UnicodeNames.findExisting(dir, NFC));
         assertEquals(Optional.empty(), UnicodeNames.findExisting(dir.resolve("missing"), NFC));
+    }
+
+    @Test
+    void takesOneNameNotAPath() throws IOException {
+        Files.createDirectories(dir.resolve("sub"));
+        Files.writeString(dir.resolve("sub").resolve(NFC), "x");
+        assertThrows(IllegalArgumentException.class, () -> UnicodeNames.findExisting(dir, "sub/" + NFC));
+        assertThrows(IllegalArgumentException.class, () -> UnicodeNames.findExisting(dir, ""));
     }
 
     @Test
