@@ -35,6 +35,16 @@ public final class AesGcm {
     public static final int TAG_LENGTH = 16;
     private static final int TAG_BITS = TAG_LENGTH * 8;
 
+    /**
+     * Encryption is fed to the Cipher in chunks of this many bytes (a multiple of the block size).
+     * HotSpot applies the AES-CTR/GHASH intrinsics only in C2-compiled callers, and compiles those
+     * by call count: one call per 1 MiB frame ran at about 50 MB/s for minutes in a fresh JVM, while
+     * 4 KiB chunks reach full speed (about 3 GB/s here) within half a second and cost at most a few
+     * percent once warm. Decryption cannot be chunked this way: the JDK buffers GCM decryption
+     * input until doFinal, since no plaintext may be released before the tag is checked.
+     */
+    static final int ENCRYPT_CHUNK = 4096;
+
     private final Cipher cipher;
     private SecretKeySpec key;
 
@@ -60,7 +70,14 @@ public final class AesGcm {
                        byte[] in, int inOff, int inLen, byte[] out, int outOff) {
         try {
             init(Cipher.ENCRYPT_MODE, nonce, aad, aadOff, aadLen);
-            return cipher.doFinal(in, inOff, inLen, out, outOff);
+            // Chunked, see ENCRYPT_CHUNK. Chunks are whole blocks, so GCM buffers nothing between them.
+            int done = 0;
+            int written = 0;
+            while (inLen - done > ENCRYPT_CHUNK) {
+                written += cipher.update(in, inOff + done, ENCRYPT_CHUNK, out, outOff + written);
+                done += ENCRYPT_CHUNK;
+            }
+            return written + cipher.doFinal(in, inOff + done, inLen - done, out, outOff + written);
         } catch (GeneralSecurityException e) {
             throw unexpected(e);
         }
@@ -73,6 +90,15 @@ public final class AesGcm {
      * @return bytes written: {@code in.remaining() + TAG_LENGTH}
      */
     public int encrypt(byte[] nonce, byte[] aad, int aadOff, int aadLen, ByteBuffer in, ByteBuffer out) {
+        if (in.hasArray() && out.hasArray()) {
+            // Heap buffers take the array path, chunking included.
+            int n = encrypt(nonce, aad, aadOff, aadLen, in.array(), in.arrayOffset() + in.position(), in.remaining(),
+                    out.array(), out.arrayOffset() + out.position());
+            in.position(in.limit());
+            out.position(out.position() + n);
+            return n;
+        }
+        // Direct buffers: the JDK already feeds its GCM intrinsic in small pieces.
         try {
             init(Cipher.ENCRYPT_MODE, nonce, aad, aadOff, aadLen);
             return cipher.doFinal(in, out);

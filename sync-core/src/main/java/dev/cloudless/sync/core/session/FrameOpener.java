@@ -24,7 +24,8 @@ import javax.crypto.AEADBadTagException;
  * <p>Size {@code out} with {@link Frames#frameLength(ByteBuffer)} - {@link Frames#OVERHEAD}, or
  * once at {@link Frames#MAX_FRAME_PAYLOAD}. The length field is checked before anything is
  * allocated or awaited: a peer announcing a 2 GiB frame is rejected at once with
- * {@code FRAME_TOO_LONG}. Plaintext is released only after the tag verified. The hot path
+ * {@code FRAME_TOO_LONG}. If the tag fails, the plaintext the JDK decrypted into {@code out} is
+ * wiped before the exception, and bytes before {@code out}'s position are left alone. The hot path
  * allocates nothing of its own (reused header, nonce and {@code Cipher}) to reduce GC pressure.
  *
  * <p>Every {@link FrameException} is final: the opener refuses further use
@@ -75,13 +76,20 @@ public final class FrameOpener {
         state.nextNonce(length);
         // Narrow `in` to this frame instead of slicing it: no view object per frame.
         in.position(start + Frames.HEADER_LENGTH).limit(start + frame);
+        // When a tag fails, the JDK zeroes what it decrypted; JDK 25 does so for a direct buffer from
+        // index 0 instead of from its position, wiping the caller's earlier bytes. A slice (the one
+        // allocation here, only in this case) keeps them safe.
+        ByteBuffer target = out.isDirect() && out.position() > 0 ? out.slice() : out;
         int n;
         try {
-            n = state.gcm.decrypt(state.nonce, header, 0, Frames.HEADER_LENGTH, in, out);
+            n = state.gcm.decrypt(state.nonce, header, 0, Frames.HEADER_LENGTH, in, target);
         } catch (AEADBadTagException e) {
             throw authenticationFailed();
         } finally {
             in.limit(limit);
+        }
+        if (target != out) {
+            out.position(out.position() + n);
         }
         return opened(length, n, header[4]);
     }

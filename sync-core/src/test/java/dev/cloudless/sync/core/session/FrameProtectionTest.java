@@ -70,6 +70,29 @@ class FrameProtectionTest {
         }
     }
 
+    /** Sizes around the 4 KiB encryption chunk, on arrays, heap and direct buffers and in place. */
+    @ParameterizedTest(name = "payload of {0} bytes")
+    @ValueSource(ints = {4095, 4096, 4097, 8192, 8197, 20000, 65536 + 15})
+    void chunkedEncryptionMatchesIndependentGcm(int size) throws Exception {
+        byte[] payload = randomBytes(size, size);
+        byte[] expected = referenceFrame(KEY, NONCE_BASE, 0, payload);
+
+        byte[] frame = new byte[expected.length];
+        new FrameSealer(C2S).seal(payload, 0, size, frame, 0);
+        assertArrayEquals(expected, frame, "array");
+
+        for (boolean direct : new boolean[] {false, true}) {
+            ByteBuffer out = buffer(direct, expected.length + 3).position(3);
+            new FrameSealer(C2S).seal(buffer(direct, size + 7).position(7).put(payload).position(7), out);
+            assertArrayEquals(expected, bytes(out.flip().position(3)), direct ? "direct" : "heap");
+        }
+
+        byte[] buf = new byte[expected.length];
+        System.arraycopy(payload, 0, buf, Frames.HEADER_LENGTH, size);
+        new FrameSealer(C2S).seal(buf, Frames.HEADER_LENGTH, size, buf, 0);
+        assertArrayEquals(expected, buf, "in place");
+    }
+
     @ParameterizedTest(name = "payload of {0} bytes")
     @ValueSource(ints = {0, 1, 15, 16, 17, 4096, Frames.MAX_FRAME_PAYLOAD})
     void roundTripsOnArraysHeapAndDirectBuffers(int size) throws Exception {
@@ -252,6 +275,23 @@ class FrameProtectionTest {
         assertArrayEquals(new byte[64], out.array());
         assertThrows(IllegalStateException.class, () -> opener.open(ByteBuffer.wrap(frame), out));
         assertThrows(IllegalStateException.class, () -> opener.endOfStream(0));
+    }
+
+    /** Earlier bytes in the output survive a failed frame, on every buffer kind (JDK 25 wipes direct ones). */
+    @ParameterizedTest(name = "direct = {0}")
+    @ValueSource(booleans = {false, true})
+    void failedOpenLeavesEarlierOutputAloneAndWipesItsPlaintext(boolean direct) throws Exception {
+        List<byte[]> frames = sealFrames(C2S, 2);
+        byte[] bad = frames.get(1).clone();
+        bad[bad.length - 1] ^= 1;
+        FrameOpener opener = new FrameOpener(C2S);
+        ByteBuffer out = buffer(direct, 256);
+        int first = opener.open(ByteBuffer.wrap(frames.get(0)), out);
+        byte[] delivered = bytes(out.duplicate().flip());
+        assertThrows(FrameException.class, () -> opener.open(ByteBuffer.wrap(bad), out));
+        assertEquals(first, out.position());
+        assertArrayEquals(delivered, bytes(out.duplicate().flip()), "bytes before the position");
+        assertArrayEquals(new byte[256 - first], bytes(out.duplicate()), "no plaintext of the bad frame");
     }
 
     @Test
