@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link #setUp} first runs two seconds of JDK GCM encryptions and decryptions alternating 4 KiB
  * and 64 KiB + 16 bytes (just over that threshold), the same for all four methods.
  * {@code -jvmArgsAppend -Dsync.bench.jitWarmup=false} skips it to show the cold behaviour (our
- * sealer feeds GCM in 4 KiB pieces and so is fast from the start; decryption cannot be split).
+ * sealer feeds GCM in 16 KiB pieces and so warms up within a second; decryption cannot be split).
  *
  * <pre>
  * java -cp sync-bench/target/sync-bench.jar org.openjdk.jmh.Main FrameProtectionBenchmark

@@ -26,7 +26,8 @@ import javax.crypto.AEADBadTagException;
  * allocated or awaited: a peer announcing a 2 GiB frame is rejected at once with
  * {@code FRAME_TOO_LONG}. If the tag fails, the plaintext the JDK decrypted into {@code out} is
  * wiped before the exception, and bytes before {@code out}'s position are left alone. The hot path
- * allocates nothing of its own (reused header, nonce and {@code Cipher}) to reduce GC pressure.
+ * allocates nothing of its own (reused header, nonce and {@code Cipher}) to reduce GC pressure;
+ * the JDK's {@code Cipher.init} and {@code updateAAD} still allocate about 1 KB per frame.
  *
  * <p>Every {@link FrameException} is final: the opener refuses further use
  * ({@link IllegalStateException}) and the session must be closed. Not thread-safe.

@@ -70,9 +70,9 @@ class FrameProtectionTest {
         }
     }
 
-    /** Sizes around the 4 KiB encryption chunk, on arrays, heap and direct buffers and in place. */
+    /** Sizes around the sealer's 16 KiB encryption chunk, on arrays, heap and direct buffers and in place. */
     @ParameterizedTest(name = "payload of {0} bytes")
-    @ValueSource(ints = {4095, 4096, 4097, 8192, 8197, 20000, 65536 + 15})
+    @ValueSource(ints = {16383, 16384, 16385, 32768, 32773, 65536 + 15, 100_000})
     void chunkedEncryptionMatchesIndependentGcm(int size) throws Exception {
         byte[] payload = randomBytes(size, size);
         byte[] expected = referenceFrame(KEY, NONCE_BASE, 0, payload);
