@@ -6,6 +6,7 @@ import dev.cloudless.sync.core.block.FileBlocks;
 import dev.cloudless.sync.core.block.GearChunker;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,11 +25,13 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Block hashing (content-defined chunking + per-block SHA-256 + file hash) against raw JDK
  * SHA-256 over the same in-memory bytes. Target: {@code syncBlockHash} >= 90 % of
- * {@code jdkSha256}. {@code syncChunkOnly} is the chunker alone, to show what it adds.
+ * {@code jdkSha256}. {@code syncChunkOnly} is the chunker alone (no hashing), to show what it adds.
  *
  * <pre>{@code
  * mvn -B -q -pl sync-bench -am package -DskipTests
  * java -cp sync-bench/target/sync-bench.jar org.openjdk.jmh.Main BlockHashingBenchmark
+ * # other chunker parameters, min/avg/max in KiB:
+ * java -cp sync-bench/target/sync-bench.jar org.openjdk.jmh.Main BlockHashingBenchmark -jvmArgs -Dblocks.chunker=56/64/256
  * }</pre>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -53,8 +56,14 @@ public class BlockHashingBenchmark {
         // Pseudo-random, so the chunker sees realistic (high-entropy) content and cuts near avg.
         data = new byte[bytes];
         new SplittableRandom(0x5eed).nextBytes(data);
-        hasher = new BlockHasher(ChunkerParams.DEFAULT);
-        chunker = new GearChunker(ChunkerParams.DEFAULT);
+        ChunkerParams params = ChunkerParams.DEFAULT;
+        String override = System.getProperty("blocks.chunker");  // "min/avg/max" in KiB
+        if (override != null) {
+            int[] k = Arrays.stream(override.split("/")).mapToInt(Integer::parseInt).toArray();
+            params = new ChunkerParams(k[0] << 10, k[1] << 10, k[2] << 10);
+        }
+        hasher = new BlockHasher(params);
+        chunker = new GearChunker(params);
         sha256 = MessageDigest.getInstance("SHA-256");
     }
 

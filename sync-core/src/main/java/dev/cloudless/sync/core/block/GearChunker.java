@@ -11,10 +11,10 @@ import java.util.Objects;
  *   G[0..255]  gear table: G[i] = i-th output (from 0) of SplitMix64 seeded with
  *              GEAR_SEED = 0x6364632d67656172 ("cdc-gear" in ASCII, big-endian)
  *   W(p)       gear hash of the 64 bytes ending at p:  sum over j=0..63 of (G[b[p-j]] &lt;&lt; j)  mod 2^64
- *   k          ChunkerParams.maskBits() = log2(avg - min)
+ *   T          ChunkerParams.threshold() = floor(2^64 / (avg - min))
  *
  *   a block starting at s has the smallest length L with
- *       L == max,   or   min &lt;= L  and  the top k bits of W(s + L - 1) are zero
+ *       L == max,   or   min &lt;= L  and  W(s + L - 1) &lt; T  (unsigned)
  *   (the file's last block may be shorter than min)
  * </pre>
  * Rolling {@code h = (h << 1) + G[b]} yields exactly {@code W} once 64 bytes have been rolled,
@@ -40,9 +40,9 @@ public final class GearChunker {
 
     // Both peers must cut identically, so the table is part of the wire format: never change it.
     private static final long[] GEAR = new long[256];
-    // The scan rolls h' = W ^ Long.MIN_VALUE instead of W, so that "top k bits of W are zero"
-    // (W <u 2^(64-k)) becomes one signed comparison, h' < 2^(64-k) ^ MIN, with no masking.
-    // Since MIN_VALUE << 1 == 0, h' rolls like W with the table's top bits flipped.
+    // The scan rolls h' = W ^ Long.MIN_VALUE instead of W, so that the unsigned test W <u T
+    // becomes the signed h' < T ^ MIN: one compare-and-branch per position, with no flip or mask
+    // in the loop. Since MIN_VALUE << 1 == 0, h' rolls like W with each entry's top bit flipped.
     private static final long[] GEAR_FLIPPED = new long[256];
     // GEAR[i] << 1: to advance the hash by two bytes with one shift: h2 = (h << 2) + (2 G[a] + G[b]).
     private static final long[] GEAR_SHIFTED = new long[256];
@@ -72,7 +72,7 @@ public final class GearChunker {
         this.max = params.max();
         this.rollFrom = params.min() - WINDOW;
         this.checkFrom = params.min() - 1;
-        this.threshold = (1L << (64 - params.maskBits())) ^ Long.MIN_VALUE;
+        this.threshold = params.threshold() ^ Long.MIN_VALUE;
     }
 
     /** The i-th gear table entry (0 &lt;= i &lt; 256). */

@@ -13,16 +13,15 @@ class ChunkerParamsTest {
     @Test
     void defaultIsPinnedBecauseItIsPartOfTheWireFormat() {
         assertEquals(new ChunkerParams(60 << 10, 64 << 10, 256 << 10), ChunkerParams.DEFAULT);
-        assertEquals(12, ChunkerParams.DEFAULT.maskBits());
-        assertEquals(0xfff0_0000_0000_0000L, ChunkerParams.DEFAULT.mask());
+        // avg - min = 4096 = 2^12: a cut is exactly "the top 12 bits of the gear hash are zero".
+        assertEquals(1L << 52, ChunkerParams.DEFAULT.threshold());
     }
 
     @Test
-    void maskIsTheTopLog2OfAvgMinusMinBits() {
-        ChunkerParams p = new ChunkerParams(192, 256, 1024);
-        assertEquals(6, p.maskBits());
-        assertEquals(0xfc00_0000_0000_0000L, p.mask());
-        assertEquals(1, new ChunkerParams(64, 66, 67).maskBits());
+    void thresholdIsTwoToThe64DividedByAvgMinusMin() {
+        assertEquals(Long.MIN_VALUE, new ChunkerParams(64, 66, 67).threshold());  // 2^63, unsigned
+        assertEquals(0x0aaa_aaaa_aaaa_aaaaL, new ChunkerParams(100, 124, 200).threshold());  // 2^64 / 24
+        assertEquals(Long.divideUnsigned(-1L, 100), new ChunkerParams(200, 300, 1000).threshold());
     }
 
     @Test
@@ -31,16 +30,9 @@ class ChunkerParamsTest {
     }
 
     @Test
-    void avgNotAboveMinIsRejected() {
-        assertEquals("ChunkerParams.avg must be greater than min (4096), was 4096", rejection(4096, 4096, 8192));
-    }
-
-    @Test
-    void avgMinusMinThatIsNotAPowerOfTwoIsRejected() {
-        assertEquals("ChunkerParams.avg - min must be a power of two, at least 2, was 5000 - 4096 = 904",
-                rejection(4096, 5000, 8192));
-        assertEquals("ChunkerParams.avg - min must be a power of two, at least 2, was 4097 - 4096 = 1",
-                rejection(4096, 4097, 8192));
+    void avgLessThanTwoAboveMinIsRejected() {
+        assertEquals("ChunkerParams.avg must be at least min + 2 (4098), was 4097", rejection(4096, 4097, 8192));
+        assertEquals("ChunkerParams.avg must be at least min + 2 (4098), was 100", rejection(4096, 100, 8192));
     }
 
     @Test

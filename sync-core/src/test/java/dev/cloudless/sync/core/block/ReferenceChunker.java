@@ -21,14 +21,14 @@ final class ReferenceChunker {
     }
 
     static List<Integer> blockLengths(byte[] b, ChunkerParams params) {
-        int k = params.maskBits();
+        long threshold = params.threshold();
         List<Integer> lengths = new ArrayList<>();
         int s = 0;
         while (s < b.length) {
             int remaining = b.length - s;
             int length = Math.min(remaining, params.max());  // forced cut, or the file's last block
             for (int l = params.min(); l < length; l++) {
-                if (windowHash(b, s + l - 1) >>> (64 - k) == 0) {
+                if (Long.compareUnsigned(windowHash(b, s + l - 1), threshold) < 0) {
                     length = l;
                     break;
                 }
