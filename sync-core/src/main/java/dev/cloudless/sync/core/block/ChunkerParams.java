@@ -32,30 +32,32 @@ public record ChunkerParams(int min, int avg, int max) {
     public static final int MAX_BLOCK_SIZE = 16 << 20;
 
     /**
-     * 60 KiB / 64 KiB / 256 KiB: one-byte edits cost one 64 KiB block, hashing runs at about 90 %
-     * of raw SHA-256, and a 1 GiB file has about 16 400 blocks (590 KiB of block hashes).
+     * 58 KiB / 64 KiB / 256 KiB: a one-byte edit costs one ~64 KiB block, hashing runs at about
+     * 97 % of raw SHA-256, and a 1 GiB file has about 16 400 blocks (590 KiB of block records).
      *
      * <p>Why these numbers. The product sends a changed block whole, so {@code avg} is the price
-     * of a small edit: 64 KiB keeps a one-byte insert at the start of a 256 MiB file at 63.6 KiB
-     * and every one-byte edit measured under 100 KiB. Speed comes from the gap between
-     * {@code min} and {@code avg}: only the last {@code avg - min + 64} bytes of a block are
-     * rolled (6.3 % of the data here, 12.6 % with a 56 KiB min, 25 % with 48 KiB), and rolling
-     * costs more per byte than SHA-256 itself, so 60 KiB is the smallest min that meets the
-     * 90 % target. The price of a large min is resynchronisation after edits of kilobytes: a 4 KiB
-     * insert costs a median 130 KiB but, when it moves a cut, the new cuts can take a few MiB to
-     * fall back onto the old ones (p99 4.3 MiB of a 256 MiB file; with a 48 KiB min, 0.5 MiB).
-     * {@code max} = 4 × avg is never reached on random data and bounds blocks of data that has
-     * no content-defined cut (zeros). Measurements: {@code docs/parts/blocks.md}.
+     * of a small edit: a one-byte insert at the start of a 256 MiB file costs 64 KiB, and
+     * one-byte edits anywhere cost at most 128 KiB at the 99th percentile. Speed comes from the
+     * gap between {@code min} and {@code avg}: only the last {@code avg - min + 64} bytes of a
+     * block are rolled (9.5 % of the data here), and rolling a byte costs more than hashing it.
+     * A large min has a price: after an edit of kilobytes that moves a cut, the new cuts take
+     * longer to fall back onto the old ones (a 4 KiB insert: median 81 KiB, p99 2 MiB of a
+     * 256 MiB file). Measured with JMH: min 48 KiB gives 0.82 of SHA-256 (4 KiB insert p99
+     * 0.5 MiB), 56 KiB 0.91-0.93, 58 KiB 0.97-0.99, 60 KiB about 1.0 (p99 4.3 MiB); 58 KiB is
+     * the smallest min that meets the 90 % target with a margin for a busy machine.
+     * {@code max} = 4 × avg is never reached on random data and bounds the blocks of data
+     * without content-defined cuts (zeros). Measurements: {@code docs/parts/blocks.md}.
      */
-    public static final ChunkerParams DEFAULT = new ChunkerParams(60 << 10, 64 << 10, 256 << 10);
+    public static final ChunkerParams DEFAULT = new ChunkerParams(58 << 10, 64 << 10, 256 << 10);
 
     public ChunkerParams {
         if (min < GearChunker.WINDOW) {
             throw new IllegalArgumentException(
                     "ChunkerParams.min must be at least " + GearChunker.WINDOW + " (the gear window), was " + min);
         }
-        if (avg < min + 2) {
-            throw new IllegalArgumentException("ChunkerParams.avg must be at least min + 2 (" + (min + 2) + "), was " + avg);
+        if (avg < min + 2L) {
+            throw new IllegalArgumentException(
+                    "ChunkerParams.avg must be at least min + 2 (" + (min + 2L) + "), was " + avg);
         }
         if (max <= avg) {
             throw new IllegalArgumentException("ChunkerParams.max must be greater than avg (" + avg + "), was " + max);

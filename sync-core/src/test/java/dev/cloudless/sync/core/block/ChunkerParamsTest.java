@@ -12,9 +12,9 @@ class ChunkerParamsTest {
 
     @Test
     void defaultIsPinnedBecauseItIsPartOfTheWireFormat() {
-        assertEquals(new ChunkerParams(60 << 10, 64 << 10, 256 << 10), ChunkerParams.DEFAULT);
-        // avg - min = 4096 = 2^12: a cut is exactly "the top 12 bits of the gear hash are zero".
-        assertEquals(1L << 52, ChunkerParams.DEFAULT.threshold());
+        assertEquals(new ChunkerParams(58 << 10, 64 << 10, 256 << 10), ChunkerParams.DEFAULT);
+        assertEquals(0x000a_aaaa_aaaa_aaaaL, ChunkerParams.DEFAULT.threshold());  // 2^64 / 6144
+        assertEquals(1L << 52, new ChunkerParams(60 << 10, 64 << 10, 256 << 10).threshold());  // 2^64 / 2^12
     }
 
     @Test
@@ -33,6 +33,8 @@ class ChunkerParamsTest {
     void avgLessThanTwoAboveMinIsRejected() {
         assertEquals("ChunkerParams.avg must be at least min + 2 (4098), was 4097", rejection(4096, 4097, 8192));
         assertEquals("ChunkerParams.avg must be at least min + 2 (4098), was 100", rejection(4096, 100, 8192));
+        assertEquals("ChunkerParams.avg must be at least min + 2 (2147483649), was 2147483647",
+                rejection(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE));
     }
 
     @Test

@@ -82,7 +82,7 @@ class GearChunkerTest {
 
     @Test
     void constantDataIsCutAtMax() {
-        // W of 64 zero bytes is -G[0] = 0x59fc825e1ffc591f: its top 12 bits are not zero.
+        // W of 64 zero bytes is -G[0] = 0x59fc825e1ffc591f, far above the default threshold.
         byte[] zeros = new byte[1_000_000];
         List<Integer> lengths = lengths(new GearChunker(ChunkerParams.DEFAULT), zeros);
         int max = ChunkerParams.DEFAULT.max();
