@@ -62,7 +62,7 @@ public final class HotPathReport {
         }
 
         boolean met(Row row) {
-            return kind == Kind.RATIO ? row.ratio().orElse(0) >= min : row.mbPerSecond >= min;
+            return kind == Kind.RATIO ? row.ratio().orElse(0.0) >= min : row.mbPerSecond >= min;
         }
     }
 
