@@ -32,11 +32,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>Convention shared by every benchmark class in this package: each benchmark method processes
  * exactly {@code @Param("bytes")} bytes per operation in throughput mode, so MB/s = ops/s ×
  * bytes / 10⁶. Methods named {@code sync*} are ours; methods named {@code jdk*} are the
- * reference. A {@code sync} method's reference is named in {@link #REFERENCES}, or is the only
- * {@code jdk} method of its class.
+ * reference. A {@code sync} method's reference is named in {@link #REFERENCES}; a {@code sync}
+ * method without one (a part of a pipeline, say) is reported without a ratio.
  */
 public final class HotPathReport {
-    /** Our method → the JDK primitive it is compared with. */
+    /** Our method → the JDK primitive doing the same work, which it is compared with. */
     static final Map<String, String> REFERENCES = Map.of(
             "syncBlockHash", "jdkSha256",
             "syncSeal", "jdkGcmEncrypt",
@@ -127,10 +127,6 @@ public final class HotPathReport {
                 return;
             }
             String ref = REFERENCES.get(method);
-            if (ref == null) {
-                List<String> jdk = methods.keySet().stream().filter(m -> m.startsWith("jdk")).toList();
-                ref = jdk.size() == 1 ? jdk.get(0) : null;
-            }
             double[] refScore = ref == null ? null : methods.get(ref);
             rows.add(new Row(cls, method, bytes, score[0], score[1],
                     refScore == null ? null : ref, refScore == null ? Double.NaN : refScore[0]));

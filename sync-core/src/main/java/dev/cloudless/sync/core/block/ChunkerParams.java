@@ -46,7 +46,7 @@ public record ChunkerParams(int min, int avg, int max) {
      * 0.5 MiB), 56 KiB 0.91-0.93, 58 KiB 0.97-0.99, 60 KiB about 1.0 (p99 4.3 MiB); 58 KiB is
      * the smallest min that meets the 90 % target with a margin for a busy machine.
      * {@code max} = 4 × avg is never reached on random data and bounds the blocks of data
-     * without content-defined cuts (zeros). Measurements: {@code docs/parts/blocks.md}.
+     * without content-defined cuts (zeros). Measurements: {@code docs/PROTOCOL.md (Blocks) and sync-bench/RESULTS.md}.
      */
     public static final ChunkerParams DEFAULT = new ChunkerParams(58 << 10, 64 << 10, 256 << 10);
 
