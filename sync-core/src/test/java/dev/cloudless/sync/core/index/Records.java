@@ -47,4 +47,10 @@ final class Records {
         long size = Arrays.stream(lengths).asLongStream().sum();
         return FileRecord.file(p(path), size, T0, 0644, version, blocks(seed, lengths), ME);
     }
+
+    /** {@code r} as changed by {@code device}. */
+    static FileRecord by(FileRecord r, long device) {
+        return new FileRecord(r.path(), r.type(), r.size(), r.mtime(), r.permissions(), r.version(), r.deleted(),
+                r.blocks(), r.symlinkTarget(), device, r.signature());
+    }
 }
