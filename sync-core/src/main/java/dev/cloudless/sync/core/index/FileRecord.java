@@ -205,8 +205,8 @@ public record FileRecord(FolderPath path, Type type, long size, Instant mtime, i
                 modifiedBy, NO_SIGNATURE);
     }
 
-    /** The unsigned tombstone that deletes this entry: same path and type, no content, {@code version}. */
-    public FileRecord deleted(VersionVector newVersion, Instant when, long byDevice) {
+    /** The unsigned tombstone that deletes this entry: same path and type, no content, {@code newVersion}. */
+    public FileRecord tombstone(VersionVector newVersion, Instant when, long byDevice) {
         return new FileRecord(path, type, 0, when, permissions, newVersion, true, List.of(), "",
                 byDevice, NO_SIGNATURE);
     }

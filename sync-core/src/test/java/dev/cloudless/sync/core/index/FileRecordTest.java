@@ -65,7 +65,7 @@ class FileRecordTest {
         assertEquals(Optional.empty(), check(file("empty", v(ME, 1), 1)));
         assertEquals(Optional.empty(), check(FileRecord.directory(p("d"), T0, 0755, v(ME, 1), ME)));
         assertEquals(Optional.empty(), check(FileRecord.symlink(p("l"), "../x", T0, v(ME, 1), ME)));
-        assertEquals(Optional.empty(), check(file("a", v(ME, 1), 1, 10).deleted(v(ME, 2), T0, ME)));
+        assertEquals(Optional.empty(), check(file("a", v(ME, 1), 1, 10).tombstone(v(ME, 2), T0, ME)));
     }
 
     @Test
@@ -73,7 +73,7 @@ class FileRecordTest {
         FileRecord f = file("a", v(ME, 1), 1, 10, 20);
         FileRecord dir = FileRecord.directory(p("d"), T0, 0755, v(ME, 1), ME);
         FileRecord link = FileRecord.symlink(p("l"), "t", T0, v(ME, 1), ME);
-        FileRecord tomb = f.deleted(v(ME, 2), T0, ME);
+        FileRecord tomb = f.tombstone(v(ME, 2), T0, ME);
         assertEquals(Optional.of(Inconsistency.DELETED_HAS_BLOCKS), check(with(tomb, set(7, blocks(1, 5)))));
         assertEquals(Optional.of(Inconsistency.DELETED_HAS_SIZE), check(with(tomb, set(2, 5L))));
         assertEquals(Optional.of(Inconsistency.DELETED_HAS_TARGET), check(with(tomb, set(8, "t"))));
@@ -213,7 +213,7 @@ class FileRecordTest {
                 with(r, set(7, blocks(2, 100, 50))),
                 with(r, set(7, blocks(1, 50, 100))),
                 with(r, set(9, ME + 1)),
-                r.deleted(v(ME, 3), T0, ME).withSignature(sig));
+                r.tombstone(v(ME, 3), T0, ME).withSignature(sig));
         for (FileRecord t : tampered) {
             assertFalse(t.verify(RO.verifyKey()), t.toString());
         }

@@ -121,14 +121,14 @@ class FolderIndexTest {
                 seq(2, file("older-remote", v(ME, 1), 2, 10)),
                 seq(3, file("newer-remote", both, 6, 40)),
                 seq(4, Records.by(file("concurrent", v(PEER, 1), 7, 25), PEER)),
-                seq(5, file("deleted-remote", v(ME, 1), 5, 10).deleted(both, T0, PEER)),
+                seq(5, file("deleted-remote", v(ME, 1), 5, 10).tombstone(both, T0, PEER)),
                 seq(6, file("only-remote", v(PEER, 1), 8, 5)),
-                seq(7, file("only-remote-deleted", v(PEER, 1), 9, 5).deleted(v(PEER, 2), T0, PEER))));
+                seq(7, file("only-remote-deleted", v(PEER, 1), 9, 5).tombstone(v(PEER, 2), T0, PEER))));
         List<Need> needed = index.needed();
         assertEquals(List.of(
                 new Need(p("concurrent"), Need.Kind.CONFLICT, ALICE, Records.by(file("concurrent", v(PEER, 1), 7, 25), PEER)),
                 new Need(p("deleted-remote"), Need.Kind.DELETE, ALICE,
-                        file("deleted-remote", v(ME, 1), 5, 10).deleted(both, T0, PEER)),
+                        file("deleted-remote", v(ME, 1), 5, 10).tombstone(both, T0, PEER)),
                 new Need(p("newer-remote"), Need.Kind.UPDATE, ALICE, file("newer-remote", both, 6, 40)),
                 new Need(p("only-remote"), Need.Kind.UPDATE, ALICE, file("only-remote", v(PEER, 1), 8, 5))),
                 needed);
@@ -153,7 +153,7 @@ class FolderIndexTest {
         assertEquals(List.of(new Need(p("x"), Need.Kind.UPDATE, BOB, file("x", bob, 3, 30))), index.needed());
 
         // Delete vs edit, concurrent: the edit is global; locally deleted means the edit is a conflict to resolve.
-        index.applyLocal(List.of(file("y", v(ME, 1), 4, 10).deleted(v(ME, 2), T0, ME)));
+        index.applyLocal(List.of(file("y", v(ME, 1), 4, 10).tombstone(v(ME, 2), T0, ME)));
         VersionVector edit = VersionVector.of(Map.of(ME, 1L, PEER, 1L));
         index.applyRemote(ALICE, List.of(seq(2, file("y", edit, 5, 15))));
         assertEquals(Optional.of(file("y", edit, 5, 15)), index.global(p("y")));
@@ -172,7 +172,7 @@ class FolderIndexTest {
         assertEquals(List.of(new BlockLocation(p("b"), 0, 7)), index.findBlock(hash(2)));
         assertEquals(List.of(new BlockLocation(p("a"), 0, 4)), index.findBlock(hash(5)));
         // Delete b: nothing of it is offered any more. Remote records never enter the block map.
-        index.applyLocal(List.of(file("b", v(ME, 1), 2, 7).deleted(v(ME, 2), T0, ME)));
+        index.applyLocal(List.of(file("b", v(ME, 1), 2, 7).tombstone(v(ME, 2), T0, ME)));
         index.applyRemote(ALICE, List.of(seq(1, file("r", v(PEER, 1), 2, 7))));
         assertEquals(List.of(), index.findBlock(hash(2)));
         reopen();
