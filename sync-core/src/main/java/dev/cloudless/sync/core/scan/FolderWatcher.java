@@ -153,6 +153,7 @@ public final class FolderWatcher implements AutoCloseable {
     }
 
     private final Path root;
+    private final Path top; // the root relative to itself: the empty path, on root's file system
     private final Object rootFileKey;
     private final Executor executor;
     private final Listener listener;
@@ -163,7 +164,7 @@ public final class FolderWatcher implements AutoCloseable {
     private final Object lock = new Object();
     // Guarded by lock: the watched directories, relative to root ("" is the root itself).
     private final Map<WatchKey, Path> dirsByKey = new HashMap<>();
-    // Keyed by the relative path's string so a subtree is one contiguous range (see subtree()).
+    // Keyed by the relative path's string so a subtree is one contiguous range (see unwatchSubtree).
     private final NavigableMap<String, WatchKey> keysByDir = new TreeMap<>();
     private final Debouncer debouncer;
     private IgnoreRules rules;
@@ -179,9 +180,10 @@ public final class FolderWatcher implements AutoCloseable {
         if (!attrs.isDirectory()) {
             throw new NotDirectoryException(root.toString());
         }
-        // Falls back to equality of nothing on file systems without file keys: the check then
-        // only notices that the root is gone, not that it was replaced.
+        // Null on file systems without file keys: the root check then only notices that the
+        // root is gone, not that another directory took its name.
         this.rootFileKey = attrs.fileKey();
+        this.top = root.getFileSystem().getPath("");
         this.executor = b.executor;
         this.listener = b.listener;
         this.rules = b.ignoreRules;
@@ -189,10 +191,10 @@ public final class FolderWatcher implements AutoCloseable {
         this.watchService = root.getFileSystem().newWatchService();
         try {
             synchronized (lock) {
-                register(Path.of("")); // the root must be watched, or start fails
+                register(top); // the root must be watched, or start fails
                 // Reports nothing (the engine's initial scan covers what exists) except a rescan
                 // signal if some directory could not be watched.
-                walk(Path.of(""), false);
+                walk(top, false);
             }
         } catch (IOException | RuntimeException e) {
             watchService.close();
@@ -232,12 +234,12 @@ public final class FolderWatcher implements AutoCloseable {
                 if (e.getKey().isEmpty()) {
                     continue;
                 }
-                FolderPath fp = toFolderPath(Path.of(e.getKey()));
+                FolderPath fp = toFolderPath(root.getFileSystem().getPath(e.getKey()));
                 if (fp == null || rules.isIgnored(fp, true)) {
-                    unwatchSubtree(Path.of(e.getKey()));
+                    unwatchSubtree(root.getFileSystem().getPath(e.getKey()));
                 }
             }
-            walk(Path.of(""), false);
+            walk(top, false);
         }
     }
 
@@ -320,7 +322,7 @@ public final class FolderWatcher implements AutoCloseable {
                             // The root's watch ended but the root is still there: watch it again
                             // and rescan what may have slipped through meanwhile.
                             try {
-                                register(Path.of(""));
+                                register(top);
                                 debouncer.requestRescan("the root's watch was lost", now);
                             } catch (IOException e) {
                                 log.warn("cannot watch {} again", root, e);
