@@ -1,5 +1,6 @@
 package dev.cloudless.sync.core.block;
 
+import dev.cloudless.sync.core.crypto.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -39,7 +40,7 @@ public final class BlockHasher {
     public static final int IO_BUFFER_SIZE = 256 << 10;
 
     private final GearChunker chunker;
-    private final MessageDigest digest = Sha256.newDigest();
+    private final MessageDigest digest = Digests.sha256();
     private final List<Block> blocks = new ArrayList<>();
     private long blockStart;  // file offset of the current block
     private long size;        // bytes accepted since the last finish()

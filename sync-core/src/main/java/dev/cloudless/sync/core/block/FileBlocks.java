@@ -1,5 +1,6 @@
 package dev.cloudless.sync.core.block;
 
+import dev.cloudless.sync.core.crypto.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class FileBlocks {
      */
     public static FileBlocks of(List<Block> blocks) {
         List<Block> copy = List.copyOf(blocks);
-        MessageDigest sha = Sha256.newDigest();
+        MessageDigest sha = Digests.sha256();
         sha.update(LABEL);
         byte[] record = new byte[RECORD];
         long expected = 0;

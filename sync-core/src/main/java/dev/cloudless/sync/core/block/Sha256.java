@@ -1,7 +1,5 @@
 package dev.cloudless.sync.core.block;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -39,14 +37,6 @@ public final class Sha256 {
         return new Sha256(digest);
     }
 
-    /** A new JDK SHA-256 digest: the intrinsified provider, which the hot path depends on. */
-    static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
-    }
 
     /** A copy of the 32 bytes. */
     public byte[] toByteArray() {

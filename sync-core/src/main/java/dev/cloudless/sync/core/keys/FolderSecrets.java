@@ -1,11 +1,10 @@
 package dev.cloudless.sync.core.keys;
 
+import dev.cloudless.sync.core.crypto.Digests;
 import dev.cloudless.sync.AccessLevel;
 import dev.cloudless.sync.SyncKey;
 import dev.cloudless.sync.core.crypto.Ed25519;
 import dev.cloudless.sync.core.crypto.Hkdf;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -64,7 +63,7 @@ public final class FolderSecrets {
         this.signingKey = signingKey;
         byte[] folderSecret = Hkdf.derive(encryptedSecret, verifyKey, Hkdf.label("folder"), SECRET_LENGTH);
         byte[] discoverySecret = hkdf(folderSecret, "discovery");
-        this.discoveryId = sha1(discoverySecret);
+        this.discoveryId = Digests.sha1(discoverySecret);
         this.handshakeSecret = hkdf(folderSecret, "handshake");
         Arrays.fill(folderSecret, (byte) 0);
         Arrays.fill(discoverySecret, (byte) 0);
@@ -161,13 +160,6 @@ public final class FolderSecrets {
         return Hkdf.derive(ikm, null, Hkdf.label(purpose), SECRET_LENGTH);
     }
 
-    private static byte[] sha1(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-1").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required by the Java platform", e);
-        }
-    }
 
     /** A key payload split into its fields: {@code 0x01 || secret [|| vk]}. */
     static final class Payload {

@@ -1,5 +1,6 @@
 package dev.cloudless.sync.core.session;
 
+import dev.cloudless.sync.core.crypto.Digests;
 import dev.cloudless.sync.core.crypto.Srp6;
 import dev.cloudless.sync.core.session.HandshakeException.Reason;
 import dev.cloudless.sync.core.session.HandshakeMessages.ClientHello;
@@ -8,7 +9,6 @@ import dev.cloudless.sync.core.session.HandshakeMessages.ServerHello;
 import dev.cloudless.sync.core.session.HandshakeMessages.ServerProof;
 import java.math.BigInteger;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
@@ -49,7 +49,7 @@ public final class ClientHandshake {
 
     private final byte[] handshakeSecret;
     private final SecureRandom random;
-    private final MessageDigest transcript = sha256();
+    private final MessageDigest transcript = Digests.sha256();
     private State state = State.NEW;
     private Srp6.Client srp;
     private SessionKeys keys;
@@ -159,11 +159,4 @@ public final class ClientHandshake {
         Arrays.fill(handshakeSecret, (byte) 0); // no step needs it any more
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.cloudless.sync.core.session;
 
+import dev.cloudless.sync.core.crypto.Digests;
 import dev.cloudless.sync.core.crypto.Srp6;
 import dev.cloudless.sync.core.session.HandshakeException.Reason;
 import dev.cloudless.sync.core.session.HandshakeMessages.ClientHello;
@@ -44,7 +45,7 @@ public final class ServerHandshake<F> {
 
     private final Iterable<FolderSecret<F>> folders;
     private final SecureRandom random;
-    private final MessageDigest transcript = ClientHandshake.sha256();
+    private final MessageDigest transcript = Digests.sha256();
     private State state = State.AWAIT_CLIENT_HELLO;
     private FolderSecret<F> folder;
     private Srp6.Server srp;
