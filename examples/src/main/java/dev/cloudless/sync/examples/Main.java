@@ -14,6 +14,8 @@ import java.util.Arrays;
  * java -jar examples/target/cloudless-sync-examples.jar keygen
  * java -jar examples/target/cloudless-sync-examples.jar inspect KEY
  * java -jar examples/target/cloudless-sync-examples.jar identity [--data DIR]
+ * java -jar examples/target/cloudless-sync-examples.jar sync --folder DIR --key KEY [--listen PORT] [--peer HOST:PORT]... [--data DIR]
+ * java -jar examples/target/cloudless-sync-examples.jar demo [--dir DIR]
  * </pre>
  */
 public final class Main {
@@ -40,6 +42,8 @@ public final class Main {
                     describe(SyncKey.parse(rest[0]), out);
                 }
                 case "identity" -> identity(rest, out);
+                case "sync" -> SyncCommand.run(rest, out);
+                case "demo" -> DemoCommand.run(rest, out);
                 case "-h", "--help", "help" -> usage(out);
                 default -> {
                     err.println("Unknown command: " + args[0]);
@@ -51,9 +55,12 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             err.println("Error: " + e.getMessage());
             return 1;
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             err.println("I/O error: " + e.getMessage());
             return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
         }
     }
 
@@ -95,6 +102,9 @@ public final class Main {
                   keygen              print a new read-write key and the read-only and encrypted keys derived from it
                   inspect KEY         check a key's spelling and print what it derives (level, lower keys, discovery id)
                   identity [--data DIR]
-                                      create or load this device's identity in DIR (default ./state) and print its id""");
+                                      create or load this device's identity in DIR (default ./state) and print its id
+                  sync --folder DIR --key KEY [--listen PORT] [--peer HOST:PORT]... [--data DIR] [--name NAME]
+                                      share DIR with every peer holding KEY; prints events and a status line; Ctrl-C stops
+                  demo [--dir DIR]    two nodes on this machine keep DIR/A and DIR/B (default ./demo) identical""");
     }
 }

@@ -251,6 +251,47 @@ public final class FolderIndex {
         });
     }
 
+    /**
+     * Every path of the folder in path order, with its local record, its global record and what
+     * is needed for it: one snapshot, for listings such as {@code Folder.files()}.
+     */
+    public List<PathEntry> entries() {
+        return store.read(c -> {
+            List<PathEntry> out = new ArrayList<>();
+            forEachPath(c, (local, remotes) -> {
+                FileRecord global = local;
+                for (Remote r : remotes) {
+                    if (global == null || beats(r.record(), global)) {
+                        global = r.record();
+                    }
+                }
+                out.add(new PathEntry(global.path(), Optional.ofNullable(local), global,
+                        need(local, remotes)));
+            });
+            return out;
+        });
+    }
+
+    /**
+     * Drops the local record of {@code path} (and its blocks and scan cache entry), so the path
+     * is needed again from peers: how a read-only folder reverts a local change.
+     */
+    public void forgetLocal(FolderPath path) {
+        Objects.requireNonNull(path, "path");
+        store.write(c -> {
+            for (String sql : List.of("DELETE FROM files WHERE folder = ? AND device = " + IndexStore.LOCAL_DEVICE
+                            + " AND path = ?", "DELETE FROM blocks WHERE folder = ? AND path = ?",
+                    "DELETE FROM scan_cache WHERE folder = ? AND path = ?")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setLong(1, folder);
+                    ps.setString(2, path.toString());
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
     /** Local places holding a block with {@code hash}, according to the last local records. */
     public List<BlockLocation> findBlock(Sha256 hash) {
         Objects.requireNonNull(hash, "hash");

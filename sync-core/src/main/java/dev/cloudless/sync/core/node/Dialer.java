@@ -1,0 +1,111 @@
+package dev.cloudless.sync.core.node;
+
+import dev.cloudless.sync.DeviceId;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps a folder's known peer addresses connected: dials each, and after a failure or a
+ * disconnect dials again with exponential back-off (1 s doubling to 60 s). A host name is
+ * resolved again on every attempt. An address whose device is already connected by another
+ * session is not dialled.
+ */
+final class Dialer {
+    static final long MIN_BACKOFF_MILLIS = 1_000;
+    static final long MAX_BACKOFF_MILLIS = 60_000;
+
+    private final EngineNode node;
+    private final FolderRunner folder;
+    private final Map<InetSocketAddress, Target> targets = new HashMap<>();
+    private boolean closed;
+
+    private static final class Target {
+        boolean busy;
+        int failures;
+        DeviceId device;
+        ScheduledFuture<?> timer;
+    }
+
+    Dialer(EngineNode node, FolderRunner folder) {
+        this.node = node;
+        this.folder = folder;
+    }
+
+    synchronized void add(InetSocketAddress address) {
+        if (closed || targets.containsKey(address)) {
+            return;
+        }
+        targets.put(address, new Target());
+        dial(address);
+    }
+
+    private synchronized void dial(InetSocketAddress address) {
+        Target t = targets.get(address);
+        if (closed || t == null || t.busy) {
+            return;
+        }
+        if (t.device != null && folder.hasSession(t.device)) {
+            schedule(address, t, MAX_BACKOFF_MILLIS);
+            return;
+        }
+        t.busy = true;
+        InetSocketAddress fresh = address.isUnresolved() || address.getHostString() != null
+                ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+        node.connect(folder, fresh, address);
+    }
+
+    /** The dial of {@code address} failed before a session was established. */
+    synchronized void failed(InetSocketAddress address) {
+        Target t = targets.get(address);
+        if (t == null) {
+            return;
+        }
+        t.busy = false;
+        t.failures++;
+        schedule(address, t, backoff(t.failures));
+    }
+
+    synchronized void connected(InetSocketAddress address, DeviceId device) {
+        Target t = targets.get(address);
+        if (t != null) {
+            t.failures = 0;
+            t.device = device;
+        }
+    }
+
+    synchronized void disconnected(InetSocketAddress address) {
+        Target t = targets.get(address);
+        if (t == null) {
+            return;
+        }
+        t.busy = false;
+        t.failures++;
+        schedule(address, t, backoff(t.failures));
+    }
+
+    private void schedule(InetSocketAddress address, Target t, long millis) {
+        if (closed) {
+            return;
+        }
+        if (t.timer != null) {
+            t.timer.cancel(false);
+        }
+        t.timer = node.timer().schedule(() -> dial(address), millis, TimeUnit.MILLISECONDS);
+    }
+
+    private static long backoff(int failures) {
+        return Math.min(MAX_BACKOFF_MILLIS, MIN_BACKOFF_MILLIS << Math.min(failures - 1, 16));
+    }
+
+    synchronized void close() {
+        closed = true;
+        for (Target t : targets.values()) {
+            if (t.timer != null) {
+                t.timer.cancel(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,407 @@
+package dev.cloudless.sync.core.node;
+
+import dev.cloudless.sync.DeviceId;
+import dev.cloudless.sync.Folder;
+import dev.cloudless.sync.FolderConfig;
+import dev.cloudless.sync.NodeSettings;
+import dev.cloudless.sync.RateLimits;
+import dev.cloudless.sync.Subscription;
+import dev.cloudless.sync.SyncEvent;
+import dev.cloudless.sync.SyncNode;
+import dev.cloudless.sync.core.identity.DeviceIdentity;
+import dev.cloudless.sync.core.index.IndexStore;
+import dev.cloudless.sync.core.session.FolderSecret;
+import dev.cloudless.sync.core.session.SecureChannel;
+import dev.cloudless.sync.spi.StreamConnection;
+import dev.cloudless.sync.spi.Transport;
+import dev.cloudless.sync.spi.TransportListener;
+import dev.cloudless.sync.spi.TransportProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind {@link SyncNode}: one device identity, one index database, one bounded
+ * worker pool, one timer thread, the transports found on the class path, and a
+ * {@link FolderRunner} per shared folder.
+ */
+final class EngineNode implements SyncNode {
+    static final String CLIENT_NAME = "cloudless-sync";
+    static final String CLIENT_VERSION = "0.1.0";
+    /** Sessions ping after this much silence from us. */
+    static final Duration PING_INTERVAL = Duration.ofSeconds(30);
+    /** Sessions are dropped after this much silence from the peer. */
+    static final Duration DEAD_INTERVAL = Duration.ofSeconds(90);
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(EngineNode.class);
+
+    private enum Phase { NEW, RUNNING, CLOSED }
+
+    private final NodeSettings settings;
+    private final EventBus events = new EventBus("sync-events");
+    private final TokenBucket upload;
+    private final TokenBucket download;
+    private final Map<String, FolderRunner> folders = new LinkedHashMap<>();
+    private final List<Transport> transports = new ArrayList<>();
+    private final List<TransportListener> listeners = new ArrayList<>();
+    private final SecureRandom random = new SecureRandom();
+    private ExecutorService io;
+    private ScheduledExecutorService timer;
+    private DeviceIdentity identity;
+    private IndexStore store;
+    private volatile RateLimits limits;
+    private Phase phase = Phase.NEW;
+
+    EngineNode(NodeSettings settings) {
+        this.settings = settings;
+        this.limits = settings.rateLimits();
+        this.upload = new TokenBucket(limits.uploadBytesPerSecond());
+        this.download = new TokenBucket(limits.downloadBytesPerSecond());
+    }
+
+    @Override
+    public synchronized SyncNode start() {
+        if (phase != Phase.NEW) {
+            throw new IllegalStateException("node already " + (phase == Phase.RUNNING ? "started" : "closed"));
+        }
+        phase = Phase.RUNNING;
+        try {
+            Files.createDirectories(settings.dataDir());
+            identity = DeviceIdentity.loadOrCreate(settings.dataDir());
+            store = IndexStore.open(settings.dataDir().resolve(IndexStore.FILE_NAME));
+        } catch (IOException e) {
+            phase = Phase.CLOSED;
+            throw new UncheckedIOException("cannot open the data directory " + settings.dataDir(), e);
+        }
+        int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads("sync-worker"));
+        pool.allowCoreThreadTimeOut(true);
+        io = pool;
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemonThreads("sync-timer"));
+        t.setRemoveOnCancelPolicy(true);
+        timer = t;
+        for (TransportProvider p : ServiceLoader.load(TransportProvider.class, EngineNode.class.getClassLoader())) {
+            transports.add(p.create());
+        }
+        if (transports.isEmpty()) {
+            close();
+            throw new IllegalStateException("no transport on the class path: add sync-transport-tcp");
+        }
+        try {
+            for (InetSocketAddress a : settings.listen()) {
+                for (Transport tr : transports) {
+                    listeners.add(tr.listen(a, this::accept));
+                }
+            }
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot listen on " + settings.listen(), e);
+        }
+        for (FolderConfig f : settings.folders()) {
+            addFolderRunning(f);
+        }
+        long tick = TimeUnit.SECONDS.toMillis(10);
+        timer.scheduleWithFixedDelay(this::keepAlive, tick, tick, TimeUnit.MILLISECONDS);
+        LOG.info("node {} listening on {}", identity.deviceId(), listenAddresses());
+        return this;
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread th = new Thread(r, name + "-" + n.incrementAndGet());
+            th.setDaemon(true);
+            return th;
+        };
+    }
+
+    private void keepAlive() {
+        for (FolderRunner f : foldersSnapshot()) {
+            for (PeerSession s : f.sessionsSnapshot()) {
+                s.keepAlive(PING_INTERVAL.toNanos(), DEAD_INTERVAL.toNanos());
+            }
+        }
+    }
+
+    // ---- connections ----
+
+    private SecureChannel.ChannelSettings channelSettings() {
+        return new SecureChannel.ChannelSettings(io, timer, HANDSHAKE_TIMEOUT, random);
+    }
+
+    private List<FolderSecret<FolderRunner>> folderSecrets() {
+        List<FolderSecret<FolderRunner>> out = new ArrayList<>();
+        for (FolderRunner f : foldersSnapshot()) {
+            out.add(f.handshakeSecret());
+        }
+        return out;
+    }
+
+    private void accept(StreamConnection connection) {
+        if (!isRunning()) {
+            connection.close();
+            return;
+        }
+        SecureChannel.server(connection, this::folderSecrets, identity, channelSettings(), new PeerSession(this, null));
+    }
+
+    /** Dials {@code address} for {@code folder}; {@code key} is the dialer's name for the target. */
+    void connect(FolderRunner folder, InetSocketAddress address, InetSocketAddress key) {
+        Transport tr = transports.get(0);
+        tr.connect(address, CONNECT_TIMEOUT).whenComplete((conn, err) -> {
+            if (err != null) {
+                folder.dialer().failed(key);
+                return;
+            }
+            if (!isRunning()) {
+                conn.close();
+                return;
+            }
+            SecureChannel.client(conn, folder.handshakeSecret(), identity, channelSettings(), new PeerSession(this, key));
+        });
+    }
+
+    void onEstablished(PeerSession s) {
+        if (s.device().equals(identity.deviceId())) {
+            s.close("connected to itself");
+            return;
+        }
+        FolderRunner f = s.folder();
+        if (!isRunning() || f == null) {
+            s.close("shutting down");
+            return;
+        }
+        f.attach(s);
+    }
+
+    void onClosed(PeerSession s, SecureChannel<FolderRunner> ch, SecureChannel.SessionCloseReason reason,
+                  String ourReason) {
+        FolderRunner f = s.folder();
+        String why = ourReason != null ? ourReason : reason.kind() + (reason.detail() == null ? "" : ": " + reason.detail());
+        switch (reason.kind()) {
+            case HANDSHAKE_FAILED, DEVICE_AUTH_FAILED, PROTOCOL_ERROR -> {
+                if (ourReason == null) {
+                    publish(new SyncEvent.PeerRejected(Instant.now(), f == null ? "" : f.id(),
+                            ch.connection().remoteAddress(), f == null ? null : safeDevice(s), why));
+                }
+            }
+            default -> { }
+        }
+        if (f != null) {
+            f.detach(s, why);
+        } else if (s.dialed() != null) {
+            // Failed before a folder was bound: only client channels know their folder.
+            LOG.debug("session to {} closed before establishment: {}", s.dialed(), why);
+        }
+    }
+
+    private static DeviceId safeDevice(PeerSession s) {
+        try {
+            return s.device();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    void reportRejected(PeerSession s, String reason) {
+        FolderRunner f = s.folder();
+        publish(new SyncEvent.PeerRejected(Instant.now(), f == null ? "" : f.id(),
+                s.channel().connection().remoteAddress(), safeDevice(s), reason));
+    }
+
+    // ---- accessors for the folder and session ----
+
+    ExecutorService io() {
+        return io;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    IndexStore store() {
+        return store;
+    }
+
+    TokenBucket uploadLimit() {
+        return upload;
+    }
+
+    TokenBucket downloadLimit() {
+        return download;
+    }
+
+    void publish(SyncEvent e) {
+        events.publish(e);
+    }
+
+    private synchronized boolean isRunning() {
+        return phase == Phase.RUNNING;
+    }
+
+    private synchronized List<FolderRunner> foldersSnapshot() {
+        return new ArrayList<>(folders.values());
+    }
+
+    // ---- SyncNode ----
+
+    @Override
+    public DeviceId deviceId() {
+        if (identity == null) {
+            throw new IllegalStateException("the node is not started");
+        }
+        return identity.deviceId();
+    }
+
+    @Override
+    public String deviceName() {
+        return settings.deviceName();
+    }
+
+    @Override
+    public synchronized List<InetSocketAddress> listenAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (TransportListener l : listeners) {
+            out.add(l.localAddress());
+        }
+        return out;
+    }
+
+    @Override
+    public List<Folder> folders() {
+        return List.copyOf(foldersSnapshot());
+    }
+
+    @Override
+    public synchronized Optional<Folder> folder(String id) {
+        return Optional.ofNullable(folders.get(id));
+    }
+
+    @Override
+    public synchronized Folder addFolder(FolderConfig config) {
+        if (phase != Phase.RUNNING) {
+            throw new IllegalStateException("the node is not running");
+        }
+        List<FolderConfig> all = new ArrayList<>();
+        for (FolderRunner f : folders.values()) {
+            all.add(f.config());
+        }
+        all.add(config);
+        // Reuses the settings' validation of duplicate paths and keys.
+        new NodeSettings(settings.dataDir(), all, settings.listen(), settings.deviceName(), limits,
+                settings.shutdownTimeout());
+        return addFolderRunning(config);
+    }
+
+    private FolderRunner addFolderRunning(FolderConfig config) {
+        FolderRunner f = new FolderRunner(this, config);
+        folders.put(f.id(), f);
+        f.start();
+        return f;
+    }
+
+    @Override
+    public boolean removeFolder(String id) {
+        FolderRunner f;
+        synchronized (this) {
+            f = folders.remove(id);
+        }
+        if (f == null) {
+            return false;
+        }
+        f.stop("folder removed");
+        return true;
+    }
+
+    @Override
+    public RateLimits rateLimits() {
+        return limits;
+    }
+
+    @Override
+    public void setRateLimits(RateLimits newLimits) {
+        this.limits = java.util.Objects.requireNonNull(newLimits, "limits");
+        upload.setRate(newLimits.uploadBytesPerSecond());
+        download.setRate(newLimits.downloadBytesPerSecond());
+    }
+
+    @Override
+    public Subscription subscribe(Consumer<? super SyncEvent> listener) {
+        return events.subscribe(listener);
+    }
+
+    @Override
+    public void close() {
+        List<FolderRunner> toStop;
+        synchronized (this) {
+            if (phase == Phase.CLOSED) {
+                return;
+            }
+            phase = Phase.CLOSED;
+            toStop = new ArrayList<>(folders.values());
+        }
+        long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+        for (FolderRunner f : toStop) {
+            f.stop("shutting down");
+        }
+        for (TransportListener l : listeners) {
+            l.close();
+        }
+        if (io != null) {
+            // Lets the folders' queued work (pull completions, index writes) finish, then stops.
+            for (FolderRunner f : toStop) {
+                f.drain(Math.max(0, deadline - System.nanoTime()));
+            }
+        }
+        for (Transport t : transports) {
+            t.close();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        if (io != null) {
+            io.shutdown();
+            try {
+                if (!io.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    io.shutdownNow();
+                    io.awaitTermination(1, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (store != null) {
+            store.close();
+        }
+        events.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SyncNode[" + (identity == null ? "not started" : identity.deviceId()) + ", " + settings.deviceName() + "]";
+    }
+}

@@ -1,0 +1,862 @@
+package dev.cloudless.sync.core.node;
+
+import dev.cloudless.sync.AccessLevel;
+import dev.cloudless.sync.DeviceId;
+import dev.cloudless.sync.FileInfo;
+import dev.cloudless.sync.Folder;
+import dev.cloudless.sync.FolderConfig;
+import dev.cloudless.sync.FolderState;
+import dev.cloudless.sync.FolderStatus;
+import dev.cloudless.sync.PeerInfo;
+import dev.cloudless.sync.SyncEvent;
+import dev.cloudless.sync.core.block.ChunkerParams;
+import dev.cloudless.sync.core.ignore.IgnoreRules;
+import dev.cloudless.sync.core.index.Counts;
+import dev.cloudless.sync.core.index.FileRecord;
+import dev.cloudless.sync.core.index.FolderIndex;
+import dev.cloudless.sync.core.index.Need;
+import dev.cloudless.sync.core.index.PathEntry;
+import dev.cloudless.sync.core.index.ScanEntry;
+import dev.cloudless.sync.core.index.SequencedRecord;
+import dev.cloudless.sync.core.keys.FolderSecrets;
+import dev.cloudless.sync.core.path.FolderPath;
+import dev.cloudless.sync.core.protocol.BlockRequest;
+import dev.cloudless.sync.core.protocol.BlockResponse;
+import dev.cloudless.sync.core.protocol.Hello;
+import dev.cloudless.sync.core.protocol.IndexBatcher;
+import dev.cloudless.sync.core.protocol.IndexUpdate;
+import dev.cloudless.sync.core.scan.FolderMarker;
+import dev.cloudless.sync.core.scan.FolderMissingException;
+import dev.cloudless.sync.core.scan.FolderScanner;
+import dev.cloudless.sync.core.scan.FolderWatcher;
+import dev.cloudless.sync.core.scan.ScanProgress;
+import dev.cloudless.sync.core.scan.ScanResult;
+import dev.cloudless.sync.core.scan.ScanSettings;
+import dev.cloudless.sync.core.session.FolderSecret;
+import dev.cloudless.sync.core.transfer.Archive;
+import dev.cloudless.sync.core.transfer.BlockScheduler;
+import dev.cloudless.sync.core.transfer.Puller;
+import dev.cloudless.sync.core.transfer.TransferListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shared folder inside a node: owns its index, scanner, watcher, puller and sessions.
+ *
+ * <p>Threading: every state change runs on the folder's {@link SerialExecutor}, so fields below
+ * marked "serial" need no locks; scans and index work run there too (on the node's bounded
+ * pool), block serving runs on the pool directly, network callbacks only enqueue.
+ */
+final class FolderRunner implements Folder {
+    /** Files pulled at once; each has several blocks in flight. */
+    static final int MAX_CONCURRENT_PULLS = 32;
+    /** The mass-delete guard ignores scans that delete fewer entries than this. */
+    static final int MIN_GUARDED_DELETIONS = 10;
+    /** Target size of one index message. */
+    static final int INDEX_BATCH_BYTES = 512 << 10;
+    /** Records read from the index per page when sending it. */
+    static final int INDEX_PAGE = 4096;
+    static final int PROTOCOL_VERSION = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(FolderRunner.class);
+    private static final String META_INDEX_ID = "index-id";
+    private static final String META_PEER_INDEX_ID = "peer-index-id:";
+    private static final Duration RETRY_MIN = Duration.ofSeconds(2);
+    private static final Duration RETRY_MAX = Duration.ofMinutes(2);
+
+    private final EngineNode node;
+    private final FolderConfig config;
+    private final FolderSecrets secrets;
+    private final String id;
+    private final byte[] folderId;
+    private final Path root;
+    private final FolderIndex index;
+    private final SerialExecutor serial;
+    private final FolderSecret<FolderRunner> handshakeSecret;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<DeviceId, PeerSession> sessions = new ConcurrentHashMap<>();
+    private final Dialer dialer;
+    private final long indexId;
+    private final Archive archive;
+    private final BlockScheduler blocks;
+    private final FolderScanner scanner;
+    private final Puller puller;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private FolderWatcher watcher;
+
+    private volatile FolderState state = FolderState.IDLE;
+    private volatile String error;
+    private volatile Instant lastScan;
+    private volatile boolean paused;
+    private volatile boolean stopped;
+
+    // serial
+    private boolean fullScanPending;
+    private final SortedSet<FolderPath> scanPaths = new TreeSet<>();
+    private boolean scanQueued;
+    private boolean scanning;
+    private List<FileRecord> heldChanges;
+    private boolean deletionsConfirmed;
+    private boolean pullQueued;
+    private final Set<FolderPath> inFlight = new HashSet<>();
+    private final Map<FolderPath, Retry> retries = new HashMap<>();
+    private final Map<FolderPath, Long> lastProgress = new ConcurrentHashMap<>();
+
+    private record Retry(long notBeforeNanos, int failures) {}
+
+    FolderRunner(EngineNode node, FolderConfig config) {
+        this.node = node;
+        this.config = config;
+        this.secrets = FolderSecrets.of(config.key());
+        this.id = config.key().discoveryIdHex();
+        this.folderId = secrets.discoveryId();
+        this.root = config.path().toAbsolutePath().normalize();
+        this.index = node.store().folder(folderId);
+        this.serial = new SerialExecutor(node.io());
+        this.handshakeSecret = new FolderSecret<>(this, secrets.handshakeSecret());
+        this.dialer = new Dialer(node, this);
+        this.indexId = loadIndexId();
+        this.archive = new Archive(root, clock);
+        this.blocks = new BlockScheduler(BLOCKS_IN_FLIGHT_PER_PEER, (peer, path, block) -> {
+            PeerSession s = sessions.get(peer);
+            if (s != null) {
+                s.reject("block " + block.offset() + "+" + block.length() + " of " + path + " does not match its hash");
+            }
+        });
+        long me = node.deviceId().shortId();
+        this.scanner = new FolderScanner(root, index, new ScanSettings(folderId, me, secrets.signingKey(),
+                ChunkerParams.DEFAULT, this::ignoreRules, clock));
+        this.puller = new Puller(root, index, blocks, archive,
+                new Puller.PullSettings(me, node.deviceId().toString(), secrets.signingKey(), clock),
+                new Events(), node.io());
+    }
+
+    /** Blocks requested from one peer at once: enough to cover the bandwidth-delay product of a LAN. */
+    static final int BLOCKS_IN_FLIGHT_PER_PEER = 32;
+
+    private long loadIndexId() {
+        Optional<byte[]> stored = index.meta(META_INDEX_ID);
+        if (stored.isPresent() && stored.get().length == 8) {
+            return ByteBuffer.wrap(stored.get()).getLong();
+        }
+        long fresh;
+        do {
+            fresh = new SecureRandom().nextLong();
+        } while (fresh == 0);
+        index.putMeta(META_INDEX_ID, ByteBuffer.allocate(8).putLong(fresh).array());
+        return fresh;
+    }
+
+    private IgnoreRules ignoreRules() {
+        Path file = root.resolve(IgnoreRules.FILE_NAME);
+        try {
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? IgnoreRules.load(file) : IgnoreRules.empty();
+        } catch (IOException | RuntimeException e) {
+            node.publish(new SyncEvent.SyncError(Instant.now(), id, IgnoreRules.FILE_NAME,
+                    "cannot read ignore file: " + e.getMessage()));
+            return IgnoreRules.empty();
+        }
+    }
+
+    // ---- lifecycle ----
+
+    void start() {
+        serial.execute(this::startSerial);
+    }
+
+    private void startSerial() {
+        boolean fresh = index.maxSequence() == 0 && index.meta("marker").isEmpty();
+        try {
+            if (fresh) {
+                Files.createDirectories(root);
+                FolderMarker.create(root, folderId);
+                index.putMeta("marker", new byte[] {1});
+            }
+        } catch (IOException e) {
+            fail("cannot create the folder: " + e.getMessage());
+            return;
+        }
+        if (!FolderMarker.check(root, folderId)) {
+            fail(Files.isDirectory(root) ? "the folder marker .sync/" + FolderMarker.FILE_NAME + " is missing"
+                    : "the folder " + root + " is missing (unmounted?)");
+            return;
+        }
+        if (config.watch()) {
+            try {
+                watcher = FolderWatcher.builder(root, serial, new FolderWatcher.Listener() {
+                    @Override
+                    public void onChanges(SortedSet<FolderPath> paths) {
+                        requestScan(paths);
+                    }
+
+                    @Override
+                    public void onRescanNeeded(String reason) {
+                        requestScan(null);
+                    }
+
+                    @Override
+                    public void onRootMissing() {
+                        fail("the folder " + root + " disappeared");
+                    }
+                }).ignoreRules(ignoreRules()).threadName("watch-" + id.substring(0, 8)).start();
+            } catch (IOException e) {
+                node.publish(new SyncEvent.SyncError(Instant.now(), id, "", "cannot watch the folder, relying on"
+                        + " rescans every " + config.rescanInterval().toSeconds() + " s: " + e.getMessage()));
+            }
+        }
+        requestScan(null);
+        long rescan = config.rescanInterval().toMillis();
+        timers.add(node.timer().scheduleWithFixedDelay(() -> requestScan(null), rescan, rescan, TimeUnit.MILLISECONDS));
+        timers.add(node.timer().scheduleWithFixedDelay(() -> serial.execute(this::housekeeping), 1, 360,
+                TimeUnit.MINUTES));
+        for (InetSocketAddress a : config.peers()) {
+            dialer.add(a);
+        }
+    }
+
+    private void housekeeping() {
+        try {
+            archive.purge(config.archiveRetention());
+            puller.cleanTemp(Duration.ofDays(7));
+        } catch (IOException e) {
+            LOG.warn("{}: housekeeping failed", id, e);
+        }
+    }
+
+    /** Stops timers, the watcher, the dialer and every session; the index stays. */
+    void stop(String reason) {
+        stopped = true;
+        timers.forEach(t -> t.cancel(false));
+        dialer.close();
+        if (watcher != null) {
+            watcher.close();
+        }
+        for (PeerSession s : sessions.values()) {
+            s.close(reason);
+        }
+    }
+
+    Dialer dialer() {
+        return dialer;
+    }
+
+    List<PeerSession> sessionsSnapshot() {
+        return new ArrayList<>(sessions.values());
+    }
+
+    /** Waits up to {@code nanos} for the folder's queued work to run. */
+    void drain(long nanos) {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        serial.execute(done::countDown);
+        try {
+            done.await(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void fail(String message) {
+        error = message;
+        setState(FolderState.ERROR);
+        node.publish(new SyncEvent.SyncError(Instant.now(), id, "", message));
+    }
+
+    // ---- scanning ----
+
+    /** Queues a scan of {@code paths} (null: everything). */
+    void requestScan(Collection<FolderPath> paths) {
+        serial.execute(() -> {
+            if (paths == null) {
+                fullScanPending = true;
+            } else {
+                scanPaths.addAll(paths);
+            }
+            if (!scanQueued) {
+                scanQueued = true;
+                serial.execute(this::runScan);
+            }
+        });
+    }
+
+    private void runScan() {
+        scanQueued = false;
+        if (stopped || paused || state == FolderState.ERROR || state == FolderState.WAITING_FOR_CONFIRMATION) {
+            return;
+        }
+        boolean full = fullScanPending;
+        List<FolderPath> subset = full ? null : new ArrayList<>(scanPaths);
+        fullScanPending = false;
+        scanPaths.clear();
+        if (!full && subset.isEmpty()) {
+            return;
+        }
+        if (subset != null && subset.stream().anyMatch(p -> p.toString().equals(IgnoreRules.FILE_NAME))
+                && watcher != null) {
+            watcher.setIgnoreRules(ignoreRules());
+        }
+        scanning = true;
+        updateState();
+        ScanResult result;
+        try {
+            result = scanner.scan(subset, ScanProgress.NONE, () -> stopped || paused);
+        } catch (FolderMissingException e) {
+            scanning = false;
+            fail(e.getMessage());
+            return;
+        } catch (IOException | UncheckedIOException e) {
+            scanning = false;
+            node.publish(new SyncEvent.SyncError(Instant.now(), id, "", "scan failed: " + e.getMessage()));
+            updateState();
+            return;
+        }
+        scanning = false;
+        lastScan = Instant.now();
+        for (var p : result.problems()) {
+            node.publish(new SyncEvent.SyncError(Instant.now(), id, p.path(), p.message()));
+        }
+        if (!result.unstable().isEmpty()) {
+            List<FolderPath> again = List.copyOf(result.unstable());
+            node.timer().schedule(() -> requestScan(again), 1, TimeUnit.SECONDS);
+        }
+        if (!deletionsConfirmed && result.deletions() >= MIN_GUARDED_DELETIONS
+                && result.deletions() > config.maxDeleteShare() * result.liveFilesBefore()) {
+            heldChanges = result.changes();
+            setState(FolderState.WAITING_FOR_CONFIRMATION);
+            node.publish(new SyncEvent.DeletionsPending(Instant.now(), id, result.deletions(), result.liveFilesBefore()));
+            return;
+        }
+        deletionsConfirmed = false;
+        applyLocalChanges(result.changes());
+        updateState();
+        schedulePull();
+    }
+
+    private void applyLocalChanges(List<FileRecord> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        List<SyncEvent> events = new ArrayList<>(changes.size());
+        Instant now = Instant.now();
+        for (FileRecord r : changes) {
+            SyncEvent.ChangeKind kind = r.deleted() ? SyncEvent.ChangeKind.DELETED
+                    : index.local(r.path()).filter(l -> !l.deleted()).isPresent()
+                    ? SyncEvent.ChangeKind.MODIFIED : SyncEvent.ChangeKind.ADDED;
+            events.add(new SyncEvent.FileChanged(now, id, r.path().toString(), kind, SyncEvent.Origin.LOCAL));
+        }
+        index.applyLocal(changes);
+        events.forEach(node::publish);
+        broadcastIndex();
+    }
+
+    // ---- sessions ----
+
+    FolderSecret<FolderRunner> handshakeSecret() {
+        return handshakeSecret;
+    }
+
+    /**
+     * Admits an established session: one per device, the connection opened by the device with
+     * the smaller id wins a simultaneous dial (both ends decide alike).
+     */
+    void attach(PeerSession s) {
+        serial.execute(() -> {
+            if (stopped) {
+                s.close("folder removed");
+                return;
+            }
+            DeviceId peer = s.device();
+            PeerSession existing = sessions.get(peer);
+            if (existing != null) {
+                boolean keepNew = preferred(s, existing);
+                PeerSession loser = keepNew ? existing : s;
+                if (!keepNew) {
+                    s.close("duplicate connection");
+                    return;
+                }
+                sessions.put(peer, s);
+                loser.close("duplicate connection");
+            } else {
+                sessions.put(peer, s);
+            }
+            blocks.addPeer(s);
+            if (s.dialed() != null) {
+                dialer.connected(s.dialed(), peer);
+            }
+            s.attached();
+            PeerInfo info = s.info();
+            node.publish(new SyncEvent.PeerConnected(Instant.now(), id, peer, info.name(), info.address(),
+                    info.transport()));
+        });
+    }
+
+    private boolean preferred(PeerSession candidate, PeerSession existing) {
+        DeviceId me = node.deviceId();
+        DeviceId peer = candidate.device();
+        boolean iShouldBeClient = me.compareTo(peer) < 0;
+        boolean candidateRight = candidate.isClient() == iShouldBeClient;
+        boolean existingRight = existing.isClient() == iShouldBeClient;
+        return candidateRight && !existingRight;
+    }
+
+    void detach(PeerSession s, String reason) {
+        serial.execute(() -> {
+            DeviceId peer = s.channel() == null ? null : s.device();
+            boolean wasAttached = peer != null && sessions.remove(peer, s);
+            if (wasAttached) {
+                blocks.removePeer(peer);
+                node.publish(new SyncEvent.PeerDisconnected(Instant.now(), id, peer, reason));
+                updateState();
+            }
+            if (s.dialed() != null) {
+                dialer.disconnected(s.dialed());
+            }
+        });
+    }
+
+    boolean hasSession(DeviceId device) {
+        return sessions.containsKey(device);
+    }
+
+    /** What we tell {@code s} first: who we are and which of its records we already hold. */
+    Hello helloFor(PeerSession s) {
+        DeviceId peer = s.device();
+        long peerIndexId = index.meta(META_PEER_INDEX_ID + peer).map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
+        long have = peerIndexId == 0 ? 0 : index.maxSequence(peer);
+        return new Hello(PROTOCOL_VERSION, node.deviceName(), EngineNode.CLIENT_NAME, EngineNode.CLIENT_VERSION,
+                secrets.level(), indexId, index.maxSequence(), peerIndexId, have);
+    }
+
+    void onHello(PeerSession s, Hello h) {
+        serial.execute(() -> {
+            if (h.protocolVersion() != PROTOCOL_VERSION) {
+                s.reject("unsupported protocol version " + h.protocolVersion());
+                return;
+            }
+            DeviceId peer = s.device();
+            long known = index.meta(META_PEER_INDEX_ID + peer).map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
+            if (known != h.indexId()) {
+                // The peer's index is new to us or was reset: its old sequences mean nothing now.
+                index.forgetDevice(peer);
+                index.putMeta(META_PEER_INDEX_ID + peer, ByteBuffer.allocate(8).putLong(h.indexId()).array());
+            }
+            // Send what the peer lacks: everything if it never saw this index, else the tail.
+            s.sentUpTo = h.yourIndexId() == indexId ? Math.min(h.yourMaxSequence(), index.maxSequence()) : 0;
+            sendIndex(s, s.sentUpTo == 0);
+            schedulePull();
+        });
+    }
+
+    void onIndexUpdate(PeerSession s, IndexUpdate u) {
+        serial.execute(() -> {
+            if (!sessions.containsKey(s.device()) || sessions.get(s.device()) != s) {
+                return;
+            }
+            byte[] vk = secrets.verifyKey();
+            for (SequencedRecord sr : u.records()) {
+                FileRecord r = sr.record();
+                if (!r.isSigned() || !r.verify(vk)) {
+                    s.reject("record for " + r.path() + " is not signed with the folder's read-write key");
+                    return;
+                }
+                Optional<String> bad = RecordChecks.hostile(r);
+                if (bad.isPresent()) {
+                    s.reject(bad.get());
+                    return;
+                }
+            }
+            try {
+                index.applyRemote(s.device(), u.records());
+            } catch (IllegalArgumentException e) {
+                s.reject("bad index update: " + e.getMessage());
+                return;
+            }
+            schedulePull();
+        });
+    }
+
+    /** Sends local records above {@code s.sentUpTo}; only signed records leave this device. */
+    private void sendIndex(PeerSession s, boolean full) {
+        boolean first = true;
+        while (true) {
+            List<SequencedRecord> page = index.localSince(s.sentUpTo, INDEX_PAGE);
+            if (page.isEmpty()) {
+                if (first && full) {
+                    s.send(new IndexUpdate(true, List.of()));
+                }
+                return;
+            }
+            s.sentUpTo = page.get(page.size() - 1).sequence();
+            List<SequencedRecord> signed = new ArrayList<>(page.size());
+            for (SequencedRecord sr : page) {
+                if (sr.record().isSigned()) {
+                    signed.add(sr);
+                }
+            }
+            if (!signed.isEmpty() || (first && full)) {
+                for (IndexUpdate u : IndexBatcher.batches(signed, first && full, INDEX_BATCH_BYTES)) {
+                    s.send(u);
+                }
+                first = false;
+            }
+        }
+    }
+
+    private void broadcastIndex() {
+        for (PeerSession s : sessions.values()) {
+            if (s.hello() != null) {
+                sendIndex(s, false);
+            }
+        }
+    }
+
+    /** Answers a block request from the local copy; runs on the node's pool. */
+    BlockResponse serveBlock(BlockRequest r) {
+        if (paused || stopped) {
+            return new BlockResponse(r.requestId(), BlockResponse.Status.BUSY, ByteBuffer.allocate(0));
+        }
+        Optional<FileRecord> local = index.local(r.path());
+        if (local.isEmpty() || local.get().deleted() || local.get().type() != FileRecord.Type.FILE
+                || r.offset() + r.length() > local.get().size()) {
+            return new BlockResponse(r.requestId(), BlockResponse.Status.NOT_FOUND, ByteBuffer.allocate(0));
+        }
+        try {
+            Path file = r.path().resolveIn(root);
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Optional<ScanEntry> seen = index.scanned(r.path());
+            ScanEntry now = new ScanEntry(a.size(), a.lastModifiedTime().toInstant(), String.valueOf(a.fileKey()));
+            if (seen.isEmpty() || !seen.get().equals(now)) {
+                // Changed since it was indexed: sending it would look like a forged block.
+                requestScan(List.of(r.path()));
+                return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
+            }
+            ByteBuffer data = ByteBuffer.allocate(r.length());
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                while (data.hasRemaining()) {
+                    if (ch.read(data, r.offset() + data.position()) < 0) {
+                        return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
+                    }
+                }
+            }
+            return new BlockResponse(r.requestId(), BlockResponse.Status.OK, data.flip());
+        } catch (IOException | RuntimeException e) {
+            return new BlockResponse(r.requestId(), BlockResponse.Status.ERROR, ByteBuffer.allocate(0));
+        }
+    }
+
+    // ---- pulling ----
+
+    void schedulePull() {
+        serial.execute(() -> {
+            if (!pullQueued) {
+                pullQueued = true;
+                serial.execute(this::runPull);
+            }
+        });
+    }
+
+    private void runPull() {
+        pullQueued = false;
+        if (stopped || paused || state == FolderState.ERROR || state == FolderState.WAITING_FOR_CONFIRMATION) {
+            return;
+        }
+        List<Need> needs = index.needed();
+        long now = System.nanoTime();
+        List<Need> deletes = new ArrayList<>();
+        long earliestRetry = Long.MAX_VALUE;
+        for (Need n : needs) {
+            if (n.kind() == Need.Kind.DELETE) {
+                deletes.add(n);
+                continue;
+            }
+            if (inFlight.size() >= MAX_CONCURRENT_PULLS) {
+                break;
+            }
+            Retry r = retries.get(n.path());
+            if (r != null && r.notBeforeNanos() > now) {
+                earliestRetry = Math.min(earliestRetry, r.notBeforeNanos());
+                continue;
+            }
+            start(n);
+        }
+        // Deletions last, deepest first and one at a time, once no update is in flight: a rename
+        // then reuses the old file's blocks, and a directory is emptied before it is removed.
+        if (inFlight.isEmpty() && !deletes.isEmpty()) {
+            for (int i = deletes.size() - 1; i >= 0; i--) {
+                Need n = deletes.get(i);
+                Retry r = retries.get(n.path());
+                if (r != null && r.notBeforeNanos() > now) {
+                    earliestRetry = Math.min(earliestRetry, r.notBeforeNanos());
+                    continue;
+                }
+                start(n);
+                break;
+            }
+        }
+        if (earliestRetry != Long.MAX_VALUE) {
+            node.timer().schedule(this::schedulePull, Math.max(0, earliestRetry - now), TimeUnit.NANOSECONDS);
+        }
+        updateState();
+    }
+
+    private void start(Need n) {
+        if (!inFlight.add(n.path())) {
+            return;
+        }
+        boolean hadLocal = index.local(n.path()).filter(l -> !l.deleted()).isPresent();
+        puller.pull(n).whenCompleteAsync((outcome, err) -> onPulled(n, hadLocal, outcome, err), serial);
+    }
+
+    private void onPulled(Need n, boolean hadLocal, Puller.PullOutcome outcome, Throwable err) {
+        inFlight.remove(n.path());
+        if (err != null) {
+            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                    ? err.getCause() : err;
+            backoff(n.path());
+            node.publish(new SyncEvent.SyncError(Instant.now(), id, n.path().toString(),
+                    "cannot apply the remote change: " + cause.getMessage()));
+        } else {
+            switch (outcome) {
+                case APPLIED, CONFLICT_RESOLVED -> {
+                    retries.remove(n.path());
+                    if (outcome == Puller.PullOutcome.APPLIED) {
+                        SyncEvent.ChangeKind kind = n.record().deleted() ? SyncEvent.ChangeKind.DELETED
+                                : hadLocal ? SyncEvent.ChangeKind.MODIFIED : SyncEvent.ChangeKind.ADDED;
+                        node.publish(new SyncEvent.FileChanged(Instant.now(), id, n.path().toString(), kind,
+                                SyncEvent.Origin.REMOTE));
+                    }
+                    broadcastIndex();
+                }
+                case NO_SOURCE -> backoff(n.path());
+                case SKIPPED_LOCAL_CHANGE -> {
+                    backoff(n.path());
+                    requestScan(List.of(n.path()));
+                }
+            }
+        }
+        schedulePull();
+    }
+
+    private void backoff(FolderPath path) {
+        Retry old = retries.get(path);
+        int failures = old == null ? 1 : old.failures() + 1;
+        long delay = Math.min(RETRY_MAX.toNanos(), RETRY_MIN.toNanos() << Math.min(failures - 1, 10));
+        retries.put(path, new Retry(System.nanoTime() + delay, failures));
+    }
+
+    // ---- state ----
+
+    private void updateState() {
+        if (state == FolderState.ERROR || state == FolderState.WAITING_FOR_CONFIRMATION) {
+            return;
+        }
+        FolderState next = paused ? FolderState.PAUSED : scanning ? FolderState.SCANNING
+                : !inFlight.isEmpty() ? FolderState.SYNCING : FolderState.IDLE;
+        setState(next);
+    }
+
+    private void setState(FolderState next) {
+        FolderState prev = state;
+        if (prev != next) {
+            state = next;
+            node.publish(new SyncEvent.FolderStateChanged(Instant.now(), id, prev, next));
+        }
+    }
+
+    // ---- Folder API ----
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Path path() {
+        return root;
+    }
+
+    @Override
+    public AccessLevel accessLevel() {
+        return secrets.level();
+    }
+
+    @Override
+    public FolderConfig config() {
+        return config;
+    }
+
+    @Override
+    public FolderStatus status() {
+        Counts c = index.counts();
+        return new FolderStatus(state, c.localFiles(), c.localBytes(), c.globalFiles(), c.globalBytes(),
+                c.neededFiles(), c.neededBytes(), Optional.ofNullable(lastScan), Optional.ofNullable(error));
+    }
+
+    @Override
+    public List<PeerInfo> peers() {
+        List<PeerInfo> out = new ArrayList<>();
+        for (PeerSession s : sessions.values()) {
+            out.add(s.info());
+        }
+        return out;
+    }
+
+    @Override
+    public List<FileInfo> files() {
+        List<FileInfo> out = new ArrayList<>();
+        boolean readOnly = secrets.level() != AccessLevel.READ_WRITE;
+        for (PathEntry e : index.entries()) {
+            FileRecord shown = e.local().orElse(e.global());
+            FileInfo.SyncState st;
+            if (e.need().isPresent()) {
+                st = e.need().get().kind() == Need.Kind.CONFLICT ? FileInfo.SyncState.CONFLICTING
+                        : FileInfo.SyncState.NEEDED;
+            } else if (readOnly && e.local().isPresent() && !e.local().get().isSigned()) {
+                st = FileInfo.SyncState.LOCALLY_CHANGED;
+            } else {
+                st = FileInfo.SyncState.SYNCED;
+            }
+            out.add(new FileInfo(e.path().toString(), switch (shown.type()) {
+                case FILE -> FileInfo.Type.FILE;
+                case DIRECTORY -> FileInfo.Type.DIRECTORY;
+                case SYMLINK -> FileInfo.Type.SYMLINK;
+            }, shown.size(), shown.mtime(), shown.deleted(), st));
+        }
+        return out;
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+        serial.execute(this::updateState);
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        serial.execute(() -> {
+            updateState();
+            requestScan(null);
+            schedulePull();
+        });
+    }
+
+    @Override
+    public void rescan() {
+        requestScan(null);
+    }
+
+    @Override
+    public void confirmDeletions() {
+        serial.execute(() -> {
+            if (state != FolderState.WAITING_FOR_CONFIRMATION) {
+                return;
+            }
+            List<FileRecord> held = heldChanges;
+            heldChanges = null;
+            state = FolderState.IDLE;
+            node.publish(new SyncEvent.FolderStateChanged(Instant.now(), id, FolderState.WAITING_FOR_CONFIRMATION,
+                    FolderState.IDLE));
+            // The held scan may be stale by now: confirm the next scan instead of applying old records.
+            deletionsConfirmed = true;
+            if (held != null) {
+                requestScan(null);
+            }
+        });
+    }
+
+    @Override
+    public void addPeer(InetSocketAddress address) {
+        dialer.add(address);
+    }
+
+    @Override
+    public void revertLocalChanges() {
+        if (secrets.level() == AccessLevel.READ_WRITE) {
+            return;
+        }
+        serial.execute(() -> {
+            for (PathEntry e : index.entries()) {
+                Optional<FileRecord> local = e.local();
+                if (local.isPresent() && !local.get().isSigned()) {
+                    try {
+                        if (!local.get().deleted()) {
+                            archive.archive(e.path());
+                        }
+                        index.forgetLocal(e.path());
+                    } catch (IOException ex) {
+                        node.publish(new SyncEvent.SyncError(Instant.now(), id, e.path().toString(),
+                                "cannot revert: " + ex.getMessage()));
+                    }
+                }
+            }
+            schedulePull();
+        });
+    }
+
+    // ---- transfer events ----
+
+    private final class Events implements TransferListener {
+        @Override
+        public void started(FolderPath path, long bytes) {
+            node.publish(new SyncEvent.TransferStarted(Instant.now(), id, path.toString(), bytes));
+        }
+
+        @Override
+        public void progress(FolderPath path, long done, long total) {
+            long now = System.nanoTime();
+            Long last = lastProgress.get(path);
+            if (last == null || now - last > 250_000_000L) {
+                lastProgress.put(path, now);
+                node.publish(new SyncEvent.TransferProgress(Instant.now(), id, path.toString(), done, total));
+            }
+        }
+
+        @Override
+        public void finished(FolderPath path, FileRecord record) {
+            lastProgress.remove(path);
+            node.publish(new SyncEvent.TransferFinished(Instant.now(), id, path.toString(), record.size()));
+        }
+
+        @Override
+        public void failed(FolderPath path, Throwable cause) {
+            lastProgress.remove(path);
+            node.publish(new SyncEvent.TransferFailed(Instant.now(), id, path.toString(), String.valueOf(cause.getMessage())));
+        }
+
+        @Override
+        public void conflict(FolderPath path, FolderPath conflictCopy) {
+            node.publish(new SyncEvent.FileConflicted(Instant.now(), id, path.toString(), conflictCopy.toString()));
+        }
+
+        @Override
+        public void deleted(FolderPath path) {
+            // Reported from onPulled, once the tombstone is in the index.
+        }
+    }
+}

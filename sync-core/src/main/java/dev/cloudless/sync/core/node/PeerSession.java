@@ -1,0 +1,350 @@
+package dev.cloudless.sync.core.node;
+
+import dev.cloudless.sync.AccessLevel;
+import dev.cloudless.sync.DeviceId;
+import dev.cloudless.sync.PeerInfo;
+import dev.cloudless.sync.core.block.Sha256;
+import dev.cloudless.sync.core.path.FolderPath;
+import dev.cloudless.sync.core.protocol.BlockRequest;
+import dev.cloudless.sync.core.protocol.BlockResponse;
+import dev.cloudless.sync.core.protocol.Close;
+import dev.cloudless.sync.core.protocol.Hello;
+import dev.cloudless.sync.core.protocol.IndexUpdate;
+import dev.cloudless.sync.core.protocol.Message;
+import dev.cloudless.sync.core.protocol.MessageDecoder;
+import dev.cloudless.sync.core.protocol.MessageEncoder;
+import dev.cloudless.sync.core.protocol.Ping;
+import dev.cloudless.sync.core.protocol.Progress;
+import dev.cloudless.sync.core.protocol.ProtocolException;
+import dev.cloudless.sync.core.session.SecureChannel;
+import dev.cloudless.sync.core.transfer.PeerLink;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One authenticated session with a peer for one folder: decodes the peer's messages, hands
+ * index updates to the folder, serves block requests and implements {@link PeerLink} for the
+ * puller. Network callbacks arrive on a transport thread and return at once; disk and index
+ * work goes to the node's executor.
+ */
+final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLink {
+    /** Requests of the peer served concurrently; more are answered BUSY. */
+    static final int MAX_SERVING = 64;
+    /** A block request unanswered for this long fails (and is retried elsewhere). */
+    static final long REQUEST_TIMEOUT_SECONDS = 60;
+
+    private final EngineNode node;
+    private final InetSocketAddress dialed;
+    private final MessageDecoder decoder = new MessageDecoder();
+    private final Map<Integer, CompletableFuture<ByteBuffer>> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger nextRequest = new AtomicInteger();
+    private final AtomicInteger serving = new AtomicInteger();
+    private final AtomicLong blockBytesIn = new AtomicLong();
+    private final AtomicLong blockBytesOut = new AtomicLong();
+    private final RateMeter rateIn = new RateMeter();
+    private final RateMeter rateOut = new RateMeter();
+    /** Responses waiting for the connection to drain; touched only under {@code this}. */
+    private final ArrayDeque<ByteBuffer> outbox = new ArrayDeque<>();
+    private volatile SecureChannel<FolderRunner> channel;
+    private volatile FolderRunner folder;
+    private volatile Hello hello;
+    private volatile Instant connectedAt;
+    private volatile long lastReceivedNanos = System.nanoTime();
+    private volatile long lastSentNanos = System.nanoTime();
+    private volatile boolean attached;
+    private volatile String closeReason;
+    /** Highest local sequence sent to this peer; touched only on the folder's serial executor. */
+    long sentUpTo;
+
+    PeerSession(EngineNode node, InetSocketAddress dialed) {
+        this.node = node;
+        this.dialed = dialed;
+    }
+
+    /** The address this session was dialled at, or null for an accepted connection. */
+    InetSocketAddress dialed() {
+        return dialed;
+    }
+
+    @Override
+    public DeviceId device() {
+        return channel.peerDevice();
+    }
+
+    FolderRunner folder() {
+        return folder;
+    }
+
+    SecureChannel<FolderRunner> channel() {
+        return channel;
+    }
+
+    Hello hello() {
+        return hello;
+    }
+
+    boolean isClient() {
+        return channel.isClient();
+    }
+
+    /** Whether the peer may announce changes: only read-write peers can sign records. */
+    boolean peerCanWrite() {
+        Hello h = hello;
+        return h != null && h.level() == AccessLevel.READ_WRITE;
+    }
+
+    // ---- SecureChannel.Listener ----
+
+    @Override
+    public void onEstablished(SecureChannel<FolderRunner> ch) {
+        this.channel = ch;
+        this.folder = ch.folder();
+        this.connectedAt = Instant.now();
+        node.onEstablished(this);
+    }
+
+    /** Called by the node once the session is accepted for its folder. */
+    void attached() {
+        attached = true;
+        send(folder.helloFor(this));
+    }
+
+    @Override
+    public void onPlaintext(SecureChannel<FolderRunner> ch, ByteBuffer data) {
+        this.channel = ch;
+        lastReceivedNanos = System.nanoTime();
+        try {
+            decoder.feed(data, this::onMessage);
+        } catch (ProtocolException e) {
+            reject("protocol violation: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void onWritabilityChanged(SecureChannel<FolderRunner> ch, boolean writable) {
+        if (writable) {
+            flushOutbox();
+        }
+    }
+
+    @Override
+    public void onClosed(SecureChannel<FolderRunner> ch, SecureChannel.SessionCloseReason reason) {
+        IOException failure = new IOException("session closed: " + reason.kind() + " " + reason.detail());
+        for (CompletableFuture<ByteBuffer> f : pending.values()) {
+            f.completeExceptionally(failure);
+        }
+        pending.clear();
+        synchronized (this) {
+            outbox.clear();
+        }
+        node.onClosed(this, ch, reason, closeReason);
+    }
+
+    // ---- messages ----
+
+    private void onMessage(Message m) {
+        if (!attached) {
+            // The node attaches on established before any peer data can be processed here, unless
+            // the session was refused; then nothing the peer says matters.
+            return;
+        }
+        if (m instanceof BlockResponse r) {
+            onBlockResponse(r);
+        } else if (m instanceof BlockRequest r) {
+            onBlockRequest(r);
+        } else if (m instanceof IndexUpdate u) {
+            if (hello == null) {
+                reject("index update before hello");
+                return;
+            }
+            folder.onIndexUpdate(this, u);
+        } else if (m instanceof Hello h) {
+            if (hello != null) {
+                reject("second hello");
+                return;
+            }
+            hello = h;
+            folder.onHello(this, h);
+        } else if (m instanceof Close c) {
+            closeReason = "peer closed: " + c.reason();
+            channel.close("bye");
+        } else if (m instanceof Ping || m instanceof Progress) {
+            // Ping only proves liveness (lastReceivedNanos). Progress (partial files on the peer)
+            // is accepted; this version fetches only from complete copies.
+            return;
+        }
+    }
+
+    private void onBlockRequest(BlockRequest r) {
+        if (serving.incrementAndGet() > MAX_SERVING) {
+            serving.decrementAndGet();
+            send(new BlockResponse(r.requestId(), BlockResponse.Status.BUSY, ByteBuffer.allocate(0)));
+            return;
+        }
+        try {
+            node.io().execute(() -> {
+                try {
+                    BlockResponse resp = folder.serveBlock(r);
+                    long delay = node.uploadLimit().take(resp.data().remaining());
+                    if (delay > 0) {
+                        node.timer().schedule(() -> sendResponse(resp), delay, TimeUnit.NANOSECONDS);
+                    } else {
+                        sendResponse(resp);
+                    }
+                } finally {
+                    serving.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            serving.decrementAndGet();
+        }
+    }
+
+    private void sendResponse(BlockResponse resp) {
+        int n = resp.data().remaining();
+        blockBytesOut.addAndGet(n);
+        rateOut.add(n);
+        send(resp);
+    }
+
+    private void onBlockResponse(BlockResponse r) {
+        CompletableFuture<ByteBuffer> f = pending.remove(r.requestId());
+        if (f == null) {
+            return; // timed out earlier; the late answer is harmless
+        }
+        if (r.status() != BlockResponse.Status.OK) {
+            f.completeExceptionally(new IOException("peer answered " + r.status()));
+            return;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(r.data().remaining());
+        copy.put(r.data().duplicate()).flip();
+        int n = copy.remaining();
+        blockBytesIn.addAndGet(n);
+        rateIn.add(n);
+        long delay = node.downloadLimit().take(n);
+        if (delay > 0) {
+            // Stop reading so the peer's sends back up instead of our memory.
+            channel.setReadable(false);
+            node.timer().schedule(() -> channel.setReadable(true), delay, TimeUnit.NANOSECONDS);
+        }
+        f.complete(copy);
+    }
+
+    // ---- PeerLink ----
+
+    @Override
+    public CompletableFuture<ByteBuffer> requestBlock(FolderPath path, long offset, int length, Sha256 expectedHash) {
+        CompletableFuture<ByteBuffer> f = new CompletableFuture<>();
+        SecureChannel<FolderRunner> ch = channel;
+        if (ch == null || !ch.connection().isOpen()) {
+            f.completeExceptionally(new IOException("session closed"));
+            return f;
+        }
+        int id = nextRequest.incrementAndGet();
+        pending.put(id, f);
+        send(new BlockRequest(id, path, offset, length, expectedHash));
+        node.timer().schedule(() -> {
+            CompletableFuture<ByteBuffer> late = pending.remove(id);
+            if (late != null) {
+                late.completeExceptionally(new TimeoutException("no answer from " + device() + " within "
+                        + REQUEST_TIMEOUT_SECONDS + " s"));
+            }
+        }, REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return f;
+    }
+
+    // ---- sending ----
+
+    void send(Message m) {
+        SecureChannel<FolderRunner> ch = channel;
+        if (ch == null) {
+            return;
+        }
+        ByteBuffer bytes = MessageEncoder.encode(m);
+        if (m instanceof BlockResponse) {
+            synchronized (this) {
+                if (!outbox.isEmpty() || !ch.isWritable()) {
+                    outbox.add(bytes);
+                    return;
+                }
+            }
+        }
+        lastSentNanos = System.nanoTime();
+        ch.send(bytes);
+    }
+
+    private void flushOutbox() {
+        SecureChannel<FolderRunner> ch = channel;
+        while (true) {
+            ByteBuffer next;
+            synchronized (this) {
+                if (!ch.isWritable()) {
+                    return;
+                }
+                next = outbox.poll();
+            }
+            if (next == null) {
+                return;
+            }
+            lastSentNanos = System.nanoTime();
+            ch.send(next);
+        }
+    }
+
+    /** Pings after {@code pingNanos} of our silence; drops the peer after {@code deadNanos} of its silence. */
+    void keepAlive(long pingNanos, long deadNanos) {
+        long now = System.nanoTime();
+        if (now - lastReceivedNanos > deadNanos) {
+            closeReason = "peer silent for " + TimeUnit.NANOSECONDS.toSeconds(now - lastReceivedNanos) + " s";
+            channel.close("timeout");
+        } else if (now - lastSentNanos > pingNanos) {
+            send(new Ping());
+        }
+    }
+
+    /** Disconnects a misbehaving peer, reporting why. */
+    void reject(String reason) {
+        closeReason = reason;
+        node.reportRejected(this, reason);
+        SecureChannel<FolderRunner> ch = channel;
+        if (ch != null) {
+            ch.close(reason.length() > 200 ? reason.substring(0, 200) : reason);
+        }
+    }
+
+    /** Closes politely with a reason the peer sees. */
+    void close(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        SecureChannel<FolderRunner> ch = channel;
+        if (ch != null) {
+            send(new Close(reason));
+            ch.close(reason);
+        }
+    }
+
+    PeerInfo info() {
+        Hello h = hello;
+        SecureChannel<FolderRunner> ch = channel;
+        return new PeerInfo(ch.peerDevice(), h == null ? "" : h.deviceName(), ch.connection().remoteAddress(),
+                ch.connection().transport(), h != null && h.level() != AccessLevel.READ_WRITE, connectedAt,
+                blockBytesIn.get(), blockBytesOut.get(), rateIn.rate(), rateOut.rate());
+    }
+
+    @Override
+    public String toString() {
+        SecureChannel<FolderRunner> ch = channel;
+        return "PeerSession[" + (ch == null ? dialed : ch.peerDevice() + "@" + ch.connection().remoteAddress()) + "]";
+    }
+}
