@@ -394,8 +394,11 @@ public final class FolderIndex {
 
     // ---- rules ----
 
-    /** Whether {@code a} beats {@code b} for the global state (see the class comment). */
-    static boolean beats(FileRecord a, FileRecord b) {
+    /**
+     * Whether {@code a} beats {@code b} for the global state (see the class comment). Public so
+     * that conflict resolution on disk picks the same winner as the index on every device.
+     */
+    public static boolean beats(FileRecord a, FileRecord b) {
         switch (a.version().compare(b.version())) {
             case GREATER:
                 return true;
