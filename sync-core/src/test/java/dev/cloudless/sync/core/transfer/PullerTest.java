@@ -77,6 +77,8 @@ class PullerTest {
         assertEquals(f.index.scanned(p("dir/sub/tool.bin")).orElseThrow(),
                 Puller.scanEntry(Files.readAttributes(target, java.nio.file.attribute.BasicFileAttributes.class)));
         assertTrue(f.index.needed().isEmpty());
+        assertEquals(List.of("started dir/sub/tool.bin " + content.length, "progress dir/sub/tool.bin " + content.length,
+                "finished dir/sub/tool.bin"), f.events);
         try (var s = Files.list(f.local.resolve(Puller.TMP_DIR))) {
             assertEquals(0, s.count(), "no temp file left behind");
         }
@@ -367,6 +369,38 @@ class PullerTest {
         }
         assertTrue(f.events.contains("failed evil/payload InvalidFolderPathException"));
         assertEquals(PullOutcome.APPLIED, f.pull("fine"));
+    }
+
+    @Test
+    void symlinkIsReplacedAndTheOldOneArchived() throws Exception {
+        Files.createSymbolicLink(f.local.resolve("cur"), Path.of("a"));
+        FileRecord old = FileRecord.symlink(p("cur"), "a", T0, v(ME, 1), ME.shortId());
+        f.index.applyLocal(List.of(old));
+        f.announce(PEER_A, FileRecord.symlink(p("cur"), "b/c", T0, v(ME, 1, PEER_A, 1), PEER_A.shortId()));
+        assertEquals(PullOutcome.APPLIED, f.pull("cur"));
+        assertEquals(Path.of("b/c"), Files.readSymbolicLink(f.local.resolve("cur")));
+        try (var s = Files.list(f.local.resolve(Archive.DIR))) {
+            Path archived = s.findFirst().orElseThrow();
+            assertEquals(Path.of("a"), Files.readSymbolicLink(archived));
+        }
+    }
+
+    @Test
+    void directoryDeleteWaitsUntilItIsEmpty() throws Exception {
+        Files.createDirectories(f.local.resolve("d"));
+        FileRecord dir = FileRecord.directory(p("d"), T0, 0755, v(ME, 1), ME.shortId());
+        f.index.applyLocal(List.of(dir));
+        Files.writeString(f.local.resolve("d/untracked.txt"), "local only");
+        f.announce(PEER_A, dir.tombstone(v(ME, 1, PEER_A, 1), T0, PEER_A.shortId()));
+
+        assertEquals(PullOutcome.SKIPPED_LOCAL_CHANGE, f.pull("d"));
+        assertEquals("local only", Files.readString(f.local.resolve("d/untracked.txt")));
+        assertFalse(f.index.local(p("d")).orElseThrow().deleted());
+
+        Files.delete(f.local.resolve("d/untracked.txt"));
+        assertEquals(PullOutcome.APPLIED, f.pull("d"));
+        assertFalse(Files.exists(f.local.resolve("d")));
+        assertTrue(f.index.local(p("d")).orElseThrow().deleted());
     }
 
     @Test

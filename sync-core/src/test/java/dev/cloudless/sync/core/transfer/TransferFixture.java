@@ -69,6 +69,23 @@ final class TransferFixture implements AutoCloseable {
             }
 
             @Override
+            public void started(FolderPath path, long bytes) {
+                events.add("started " + path + " " + bytes);
+            }
+
+            @Override
+            public void progress(FolderPath path, long done, long total) {
+                if (done == total) {
+                    events.add("progress " + path + " " + done);
+                }
+            }
+
+            @Override
+            public void finished(FolderPath path, FileRecord record) {
+                events.add("finished " + path);
+            }
+
+            @Override
             public void deleted(FolderPath path) {
                 events.add("deleted " + path);
             }
