@@ -134,8 +134,7 @@ public final class Archive {
                 out.add(new ArchivedVersion(path, at, p, a.isDirectory() ? 0 : a.size()));
             }
         }
-        out.sort(Comparator.comparing(ArchivedVersion::archivedAt)
-                .thenComparing(v -> v.file().getFileName().toString()));
+        out.sort(Comparator.comparing(ArchivedVersion::archivedAt).thenComparingInt(v -> sameSecondNumber(v.file())));
         return out;
     }
 
@@ -247,6 +246,12 @@ public final class Archive {
             base = base.substring(0, base.offsetByCodePoints(base.length(), -1));
         }
         return new String[] {base, ext};
+    }
+
+    /** The {@code -<n>} of an archived name, 0 without one. */
+    private static int sameSecondNumber(Path file) {
+        Matcher m = NAME.matcher(file.getFileName().toString());
+        return m.matches() && m.group(3) != null ? Integer.parseInt(m.group(3)) : 0;
     }
 
     private static Instant parseStamp(String stamp) {

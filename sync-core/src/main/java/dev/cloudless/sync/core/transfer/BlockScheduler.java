@@ -28,7 +28,9 @@ import java.util.concurrent.Executor;
  * <p>Each {@link #fetch} goes to the candidate with the fewest requests in flight, never more
  * than {@code maxInFlightPerPeer} per peer; when every candidate is busy the request waits in a
  * FIFO queue. The answer must have exactly the block's length and SHA-256: otherwise the peer
- * is reported to the {@link BadPeerListener} and the block is asked from another candidate. A
+ * is reported to the {@link BadPeerListener}, removed (as by {@link #removePeer}), and the block
+ * is asked from another candidate; answers to requests already sent to it are still checked
+ * and may report it again. A
  * peer whose request fails is not asked for that block again; when no candidate is left the
  * fetch fails with {@link NoSourceException}.
  *
@@ -177,6 +179,11 @@ public final class BlockScheduler {
         boolean good = buf != null && buf.remaining() == r.block.length()
                 && hash(buf.duplicate()).equals(r.block.hash());
         if (!good) {
+            synchronized (this) {
+                // Stop asking it at once; the listener disconnects it. Only this link: a
+                // reconnected session of the same device (a new link) stays.
+                peers.remove(peer.device(), peer);
+            }
             try {
                 onBad.badBlock(peer.device(), r.path, r.block);
             } finally {
