@@ -148,7 +148,7 @@ final class FolderRunner implements Folder {
             if (s != null) {
                 s.reject("block " + block.offset() + "+" + block.length() + " of " + path + " does not match its hash");
             }
-        });
+        }, node.io());
         long me = node.deviceId().shortId();
         this.scanner = new FolderScanner(root, index, new ScanSettings(folderId, me, secrets.signingKey(),
                 ChunkerParams.DEFAULT, this::ignoreRules, clock));
