@@ -327,9 +327,7 @@ class SecureChannelTest {
                 LockSupport.parkNanos(200_000);
             }
             int n = (int) Math.min(chunk.length, total - done);
-            for (int i = 0; i < n; i++) {
-                chunk[i] = (byte) random.nextInt();
-            }
+            random.nextBytes(chunk);
             ByteBuffer b = ByteBuffer.wrap(chunk, 0, n);
             sent.update(b.duplicate());
             c.send(b);
