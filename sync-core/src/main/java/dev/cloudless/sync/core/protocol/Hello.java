@@ -13,10 +13,10 @@ import java.util.Objects;
  * | protocolVersion | nameLen  | deviceName | clientLen| clientName | verLen   | clientVersion |
  * | u16             | u8 ≤ 64  | UTF-8      | u8 ≤ 64  | UTF-8      | u8 ≤ 32  | UTF-8         |
  * +-----------------+----------+------------+----------+------------+----------+---------------+
- * +--------+---------+-------------+
- * | level  | indexId | maxSequence |
- * | u8     | u64     | u64 < 2^63  |
- * +--------+---------+-------------+
+ * +--------+---------+-------------+-------------+-----------------+
+ * | level  | indexId | maxSequence | yourIndexId | yourMaxSequence |
+ * | u8     | u64     | u64 < 2^63  | u64         | u64 < 2^63      |
+ * +--------+---------+-------------+-------------+-----------------+
  * level: 0 = READ_WRITE, 1 = READ_ONLY, 2 = ENCRYPTED
  * </pre>
  * The decoder reads {@code protocolVersion} first and rejects anything but
@@ -30,9 +30,14 @@ import java.util.Objects;
  * @param level the access level of the sender's key for this folder
  * @param indexId random id of the sender's index for this folder; changes when the index is reset
  * @param maxSequence the highest sequence of the sender's own (local) records, 0 for none
+ * @param yourIndexId the receiver's index id as the sender last stored records from it, 0 if none
+ * @param yourMaxSequence the highest sequence the sender holds from that index of the receiver: the
+ *     receiver sends only records above it when {@code yourIndexId} matches its current index id,
+ *     and its whole index otherwise
  */
 public record Hello(int protocolVersion, String deviceName, String clientName, String clientVersion,
-                    AccessLevel level, long indexId, long maxSequence) implements Message {
+                    AccessLevel level, long indexId, long maxSequence, long yourIndexId, long yourMaxSequence)
+        implements Message {
     /** Longest device name, in UTF-8 bytes. */
     public static final int MAX_DEVICE_NAME_BYTES = 64;
     /** Longest client name, in UTF-8 bytes. */
@@ -55,13 +60,16 @@ public record Hello(int protocolVersion, String deviceName, String clientName, S
         if (maxSequence < 0) {
             throw new IllegalArgumentException("Hello.maxSequence must be >= 0, was " + maxSequence);
         }
+        if (yourMaxSequence < 0) {
+            throw new IllegalArgumentException("Hello.yourMaxSequence must be >= 0, was " + yourMaxSequence);
+        }
     }
 
     /** A Hello of this build's {@link Messages#PROTOCOL_VERSION}. */
     public static Hello of(String deviceName, String clientName, String clientVersion, AccessLevel level,
-                           long indexId, long maxSequence) {
+                           long indexId, long maxSequence, long yourIndexId, long yourMaxSequence) {
         return new Hello(Messages.PROTOCOL_VERSION, deviceName, clientName, clientVersion, level, indexId,
-                maxSequence);
+                maxSequence, yourIndexId, yourMaxSequence);
     }
 
     /** The wire code of {@code level}. */

@@ -11,7 +11,7 @@ import java.util.Objects;
  * Encodes messages, header included, in the format of {@link Messages}. Stateless.
  *
  * <pre>{@code
- * ByteBuffer wire = MessageEncoder.encode(Hello.of("laptop", "cloudless-sync", "0.1", level, indexId, maxSeq));
+ * ByteBuffer wire = MessageEncoder.encode(Hello.of("laptop", "cloudless-sync", "0.1", level, indexId, maxSeq, peerIndexId, haveOfPeer));
  * MessageEncoder.encodeTo(BlockResponse.ok(id, block), framePlaintext); // one copy of the block
  * }</pre>
  */
@@ -87,7 +87,7 @@ public final class MessageEncoder {
             byte[][] t = {Text.encode(h.deviceName(), Hello.MAX_DEVICE_NAME_BYTES, "deviceName"),
                     Text.encode(h.clientName(), Hello.MAX_CLIENT_NAME_BYTES, "clientName"),
                     Text.encode(h.clientVersion(), Hello.MAX_CLIENT_VERSION_BYTES, "clientVersion")};
-            return new Prepared(m, type, 2 + 3 + t[0].length + t[1].length + t[2].length + 1 + 8 + 8, t);
+            return new Prepared(m, type, 2 + 3 + t[0].length + t[1].length + t[2].length + 1 + 8 + 8 + 8 + 8, t);
         } else if (m instanceof IndexUpdate u) {
             List<SequencedRecord> records = u.records();
             byte[][] enc = new byte[records.size()][];
@@ -132,6 +132,8 @@ public final class MessageEncoder {
             out.put((byte) Hello.levelCode(h.level()));
             out.putLong(h.indexId());
             out.putLong(h.maxSequence());
+            out.putLong(h.yourIndexId());
+            out.putLong(h.yourMaxSequence());
         } else if (m instanceof IndexUpdate u) {
             out.put((byte) (u.full() ? IndexUpdate.FLAG_FULL : 0));
             out.putInt(p.parts.length);
