@@ -219,7 +219,7 @@ public final class FolderScanner {
                     }
                     liveBefore++;
                     if (inScope(r.path())) {
-                        unseen.put(r.path(), new Known(r.type(), r.permissions()));
+                        unseen.put(r.path(), new Known(r.type(), r.permissions() & MODE_MASK));
                     }
                 }
                 if (page.size() < LOCAL_PAGE_SIZE) {
@@ -533,14 +533,20 @@ public final class FolderScanner {
             defer(path, cacheEntry);
         }
 
+        /**
+         * Whether {@code r} describes the entry. Only the recorded mode bits count: a pulled
+         * record may carry setuid or sticky bits the scanner never records, and comparing
+         * those would re-emit the entry on every scan. A symlink has no mode of its own.
+         */
         private boolean sameState(FileRecord r, FileRecord.Type type, int mode, FileBlocks blocks, String target) {
-            if (r.type() != type || r.permissions() != mode) {
+            if (r.type() != type) {
                 return false;
             }
+            boolean sameMode = (r.permissions() & MODE_MASK) == (mode & MODE_MASK);
             return switch (type) {
-                case FILE -> r.size() == blocks.size() && r.blocks().equals(blocks.blocks());
+                case FILE -> sameMode && r.size() == blocks.size() && r.blocks().equals(blocks.blocks());
+                case DIRECTORY -> sameMode;
                 case SYMLINK -> r.symlinkTarget().equals(target);
-                case DIRECTORY -> true;
             };
         }
 

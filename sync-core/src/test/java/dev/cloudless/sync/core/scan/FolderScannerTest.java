@@ -557,6 +557,25 @@ class FolderScannerTest {
     }
 
     @Test
+    void pulledRecordsWithModeBitsBeyond0777AreNotReEmitted() throws Exception {
+        Path f = write("tool", "binary");
+        setMode(f, "rwxr-xr-x");
+        Path d = Files.createDirectory(root.resolve("shared"));
+        setMode(d, "rwxrwxrwx");
+        // What the puller stores after writing remote records: setuid and sticky bits included.
+        index.applyLocal(List.of(
+                FileRecord.file(p("tool"), 6, Instant.ofEpochSecond(1_600_000_000L), 04755, v(PEER, 1),
+                        new BlockHasher(PARAMS).hash(f).blocks(), PEER),
+                FileRecord.directory(p("shared"), Instant.ofEpochSecond(1_600_000_000L), 01777, v(PEER, 1), PEER)));
+
+        ScanResult r = scan();
+
+        assertEquals(List.of(), r.changes());
+        assertEquals(6, r.bytesHashed());
+        assertEquals(0, scan().bytesHashed(), "verified content is cached");
+    }
+
+    @Test
     void decomposedNamesAreRecordedInNfcAndTwinsAreReported() throws Exception {
         String nfd = "e\u0301te\u0301.txt";
         String nfc = "\u00e9t\u00e9.txt";
