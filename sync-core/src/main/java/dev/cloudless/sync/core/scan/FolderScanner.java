@@ -219,7 +219,7 @@ public final class FolderScanner {
                     }
                     liveBefore++;
                     if (inScope(r.path())) {
-                        unseen.put(r.path(), new Known(r.type(), r.permissions()));
+                        unseen.put(r.path(), new Known(r.type(), r.permissions() & MODE_MASK));
                     }
                 }
                 if (page.size() < LOCAL_PAGE_SIZE) {
@@ -450,31 +450,10 @@ public final class FolderScanner {
             if (text.getBytes(StandardCharsets.UTF_8).length > FileRecord.MAX_SYMLINK_TARGET_BYTES) {
                 return "symbolic link target longer than " + FileRecord.MAX_SYMLINK_TARGET_BYTES + " bytes";
             }
-            if (target.isAbsolute() || target.getRoot() != null || text.startsWith("/") || text.startsWith("\\")
-                    || (text.length() >= 2 && Character.isLetter(text.charAt(0)) && text.charAt(1) == ':')) {
+            if (target.isAbsolute() || target.getRoot() != null) {
                 return "symbolic link to an absolute path";
             }
-            // Lexical: the target's ".." segments must not climb above the root, with "\" taken
-            // as a separator too, as Windows would.
-            Deque<String> at = new ArrayDeque<>(path.segments());
-            at.removeLast();
-            for (String segment : text.split("[/\\\\]")) {
-                if (segment.isEmpty() || segment.equals(".")) {
-                    continue;
-                }
-                if (segment.equals("..")) {
-                    if (at.isEmpty()) {
-                        return "symbolic link that leads outside the folder";
-                    }
-                    at.removeLast();
-                } else {
-                    at.addLast(segment);
-                }
-            }
-            if (!at.isEmpty() && FolderPath.isReservedName(at.getFirst())) {
-                return "symbolic link into " + FolderPath.RESERVED_DIR;
-            }
-            return null;
+            return symlinkTargetProblem(path, text);
         }
 
         private boolean representable(String text, Path path) {
@@ -533,14 +512,20 @@ public final class FolderScanner {
             defer(path, cacheEntry);
         }
 
+        /**
+         * Whether {@code r} describes the entry. Only the recorded mode bits count: a pulled
+         * record may carry setuid or sticky bits the scanner never records, and comparing
+         * those would re-emit the entry on every scan. A symlink has no mode of its own.
+         */
         private boolean sameState(FileRecord r, FileRecord.Type type, int mode, FileBlocks blocks, String target) {
-            if (r.type() != type || r.permissions() != mode) {
+            if (r.type() != type) {
                 return false;
             }
+            boolean sameMode = (r.permissions() & MODE_MASK) == (mode & MODE_MASK);
             return switch (type) {
-                case FILE -> r.size() == blocks.size() && r.blocks().equals(blocks.blocks());
+                case FILE -> sameMode && r.size() == blocks.size() && r.blocks().equals(blocks.blocks());
+                case DIRECTORY -> sameMode;
                 case SYMLINK -> r.symlinkTarget().equals(target);
-                case DIRECTORY -> true;
             };
         }
 
@@ -652,6 +637,37 @@ public final class FolderScanner {
                 throw new CancellationException("scan of " + root + " cancelled");
             }
         }
+    }
+
+    /**
+     * Why a link at {@code link} with target {@code target} does not stay inside the folder,
+     * or null if it does. Lexical: the target's {@code ..} segments must not climb above the
+     * root, and a backslash counts as a separator too, as Windows would take it.
+     */
+    static String symlinkTargetProblem(FolderPath link, String target) {
+        if (target.startsWith("/") || target.startsWith("\\")
+                || (target.length() >= 2 && Character.isLetter(target.charAt(0)) && target.charAt(1) == ':')) {
+            return "symbolic link to an absolute path";
+        }
+        Deque<String> at = new ArrayDeque<>(link.segments());
+        at.removeLast();
+        for (String segment : target.split("[/\\\\]")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                if (at.isEmpty()) {
+                    return "symbolic link that leads outside the folder";
+                }
+                at.removeLast();
+            } else {
+                at.addLast(segment);
+            }
+        }
+        if (!at.isEmpty() && FolderPath.isReservedName(at.getFirst())) {
+            return "symbolic link into " + FolderPath.RESERVED_DIR;
+        }
+        return null;
     }
 
     /** Whether {@code p} or one of its ancestors is in {@code set}. */
