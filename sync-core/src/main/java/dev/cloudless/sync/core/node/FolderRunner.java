@@ -352,13 +352,15 @@ final class FolderRunner implements Folder {
             return;
         }
         deletionsConfirmed = false;
-        applyLocalChanges(result.changes());
+        applyLocalChanges(result);
         updateState();
         schedulePull();
     }
 
-    private void applyLocalChanges(List<FileRecord> changes) {
+    private void applyLocalChanges(ScanResult result) {
+        List<FileRecord> changes = result.changes();
         if (changes.isEmpty()) {
+            scanner.commit(result); // still records the scan cache of verified-unchanged files
             return;
         }
         List<SyncEvent> events = new ArrayList<>(changes.size());
@@ -369,7 +371,7 @@ final class FolderRunner implements Folder {
                     ? SyncEvent.ChangeKind.MODIFIED : SyncEvent.ChangeKind.ADDED;
             events.add(new SyncEvent.FileChanged(now, id, r.path().toString(), kind, SyncEvent.Origin.LOCAL));
         }
-        index.applyLocal(changes);
+        scanner.commit(result);
         events.forEach(node::publish);
         broadcastIndex();
     }
@@ -549,7 +551,8 @@ final class FolderRunner implements Folder {
             Path file = r.path().resolveIn(root);
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             Optional<ScanEntry> seen = index.scanned(r.path());
-            ScanEntry now = new ScanEntry(a.size(), a.lastModifiedTime().toInstant(), String.valueOf(a.fileKey()));
+            ScanEntry now = new ScanEntry(a.size(), a.lastModifiedTime().toInstant(),
+                    a.fileKey() == null ? "" : String.valueOf(a.fileKey()));
             if (seen.isEmpty() || !seen.get().equals(now)) {
                 // Changed since it was indexed: sending it would look like a forged block.
                 requestScan(List.of(r.path()));

@@ -175,7 +175,8 @@ public final class FolderPath implements Comparable<FolderPath> {
      * anyway).
      *
      * @param folderRoot the folder's root directory, which must exist; it may itself be a link
-     * @return {@code folderRoot.toRealPath()} resolved with this path's segments
+     * @return {@code folderRoot.toRealPath()} resolved with this path's segments, each existing one in
+     *     its on-disk spelling (which may be another Unicode normalization of the segment)
      * @throws InvalidFolderPathException with reason {@link Reason#TRAVERSES_SYMLINK},
      *     {@link Reason#RESERVED}, {@link Reason#NOT_REPRESENTABLE} or {@link Reason#OUTSIDE_ROOT}
      * @throws IOException if the root or an existing component cannot be read
@@ -184,29 +185,39 @@ public final class FolderPath implements Comparable<FolderPath> {
         Path root = folderRoot.toRealPath();
         FileSystem fs = root.getFileSystem();
         List<String> segments = segments();
-        Path target = root;
+        Path lexical = root;
         for (String segment : segments) {
-            target = target.resolve(representable(fs, segment));
+            lexical = lexical.resolve(representable(fs, segment));
         }
         // Cannot fail for a valid path on POSIX; guards platforms with odd path syntax.
-        if (!target.normalize().startsWith(root) || target.normalize().equals(root)) {
+        if (!lexical.normalize().startsWith(root) || lexical.normalize().equals(root)) {
             throw new InvalidFolderPathException(path, Reason.OUTSIDE_ROOT);
         }
         Path reserved = root.resolve(RESERVED_DIR);
         Path current = root;
-        for (int i = 0; i < segments.size(); i++) {
-            current = current.resolve(segments.get(i));
+        int i = 0;
+        for (; i < segments.size(); i++) {
+            String segment = segments.get(i);
+            Path next = current.resolve(segment);
             BasicFileAttributes attrs;
             try {
-                attrs = Files.readAttributes(current, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                attrs = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
-                break;
+                // The index holds NFC; the disk may hold another spelling of the same name
+                // (UnicodeNames policy 2). An ASCII name has only one spelling: no listing.
+                Optional<Path> other = isAscii(segment) ? Optional.empty() : UnicodeNames.findExisting(current, segment);
+                if (other.isEmpty()) {
+                    break;
+                }
+                next = other.get();
+                attrs = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             }
+            current = next;
             if (i == 0 && Files.isDirectory(reserved, LinkOption.NOFOLLOW_LINKS) && sameFile(current, reserved)) {
                 throw new InvalidFolderPathException(path, Reason.RESERVED, "same file as " + reserved);
             }
             if (i == segments.size() - 1) {
-                break;
+                return current;
             }
             if (attrs.isSymbolicLink() || attrs.isOther()) {
                 throw new InvalidFolderPathException(path, Reason.TRAVERSES_SYMLINK,
@@ -214,10 +225,24 @@ public final class FolderPath implements Comparable<FolderPath> {
                                 + describeLink(root, current));
             }
             if (!attrs.isDirectory()) {
+                i++;
                 break; // a regular file: nothing can exist below it, the write will fail on its own
             }
         }
-        return target;
+        // Components from i on do not exist (yet): the engine creates them in NFC.
+        for (; i < segments.size(); i++) {
+            current = current.resolve(representable(fs, segments.get(i)));
+        }
+        return current;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean sameFile(Path a, Path b) {
