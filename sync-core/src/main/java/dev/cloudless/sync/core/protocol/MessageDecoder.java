@@ -336,6 +336,9 @@ public final class MessageDecoder {
         if (status == null) {
             throw new ProtocolException(MALFORMED, "BlockResponse: unknown status " + code);
         }
+        if (status != BlockResponse.Status.OK) {
+            return BlockResponse.failed(requestId, status); // any bytes left are trailing
+        }
         ByteBuffer data;
         if (owned) {
             data = in.slice();
