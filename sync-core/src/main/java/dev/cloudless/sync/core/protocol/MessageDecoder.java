@@ -243,7 +243,10 @@ public final class MessageDecoder {
         }
         long indexId = in.getLong();
         long maxSequence = in.getLong(); // negative (above 2^63-1): refused by the constructor
-        return new Hello(version, device, client, clientVersion, level, indexId, maxSequence);
+        long knownIndexId = in.getLong();
+        long knownSequence = in.getLong();
+        return new Hello(version, device, client, clientVersion, level, indexId, maxSequence, knownIndexId,
+                knownSequence);
     }
 
     private static String text8(ByteBuffer in, int max, String what) throws ProtocolException {

@@ -87,7 +87,7 @@ public final class MessageEncoder {
             byte[][] t = {Text.encode(h.deviceName(), Hello.MAX_DEVICE_NAME_BYTES, "deviceName"),
                     Text.encode(h.clientName(), Hello.MAX_CLIENT_NAME_BYTES, "clientName"),
                     Text.encode(h.clientVersion(), Hello.MAX_CLIENT_VERSION_BYTES, "clientVersion")};
-            return new Prepared(m, type, 2 + 3 + t[0].length + t[1].length + t[2].length + 1 + 8 + 8, t);
+            return new Prepared(m, type, 2 + 3 + t[0].length + t[1].length + t[2].length + 1 + 8 + 8 + 8 + 8, t);
         } else if (m instanceof IndexUpdate u) {
             List<SequencedRecord> records = u.records();
             byte[][] enc = new byte[records.size()][];
@@ -132,6 +132,8 @@ public final class MessageEncoder {
             out.put((byte) Hello.levelCode(h.level()));
             out.putLong(h.indexId());
             out.putLong(h.maxSequence());
+            out.putLong(h.knownIndexId());
+            out.putLong(h.knownSequence());
         } else if (m instanceof IndexUpdate u) {
             out.put((byte) (u.full() ? IndexUpdate.FLAG_FULL : 0));
             out.putInt(p.parts.length);

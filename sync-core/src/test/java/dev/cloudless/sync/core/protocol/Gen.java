@@ -93,7 +93,9 @@ final class Gen {
 
     static Arbitrary<Hello> hellos() {
         return Combinators.combine(text(20), text(20), text(10), Arbitraries.of(AccessLevel.values()),
-                Arbitraries.longs(), Arbitraries.longs().between(0, Long.MAX_VALUE)).as(Hello::of);
+                Arbitraries.longs(), Arbitraries.longs().between(0, Long.MAX_VALUE), Arbitraries.longs(),
+                Arbitraries.longs().between(0, Long.MAX_VALUE))
+                .as((d, c, v, level, id, max, knownId, known) -> Hello.of(d, c, v, level, id, max).withKnown(knownId, known));
     }
 
     static Arbitrary<IndexUpdate> indexUpdates() {

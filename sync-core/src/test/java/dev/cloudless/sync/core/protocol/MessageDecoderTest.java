@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** The decoder against hand-made hostile input, and against every way of cutting a stream. */
 class MessageDecoderTest {
+    /** knownIndexId and knownSequence of the sample Hello. */
+    private static final String KNOWN = " | 1112131415161718 | 0000000000000003";
 
     private static List<Message> feedAll(MessageDecoder d, byte[]... chunks) throws ProtocolException {
         List<Message> out = new ArrayList<>();
@@ -148,22 +150,24 @@ class MessageDecoderTest {
     @Test
     void helloOfAnotherVersionIsUnsupported() {
         assertEquals(Reason.UNSUPPORTED_VERSION,
-                reasonOf("01 0000001c | 0002 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 0000000000000005"));
+                reasonOf("01 0000002c | 0002 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 0000000000000005" + KNOWN));
         // read before anything else: a later version's longer Hello is refused for its version
         assertEquals(Reason.UNSUPPORTED_VERSION, reasonOf("01 00000004 | 0002 | ffff"));
     }
 
     @Test
     void malformedHellos() {
-        String tail = "| 01 | 0102030405060708 | 0000000000000005";
-        assertEquals(Reason.MALFORMED, reasonOf("01 0000001c | 0001 | 03 646576 | 02 6373 | 01 31 | 03 | 0102030405060708 | 0000000000000005"),
+        String tail = "| 01 | 0102030405060708 | 0000000000000005" + KNOWN;
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0001 | 03 646576 | 02 6373 | 01 31 | 03 | 0102030405060708 | 0000000000000005" + KNOWN),
                 "unknown access level");
-        assertEquals(Reason.MALFORMED, reasonOf("01 0000001c | 0001 | 03 640a76 | 02 6373 | 01 31 " + tail), "control character");
-        assertEquals(Reason.MALFORMED, reasonOf("01 0000001c | 0001 | 03 64ff76 | 02 6373 | 01 31 " + tail), "bad UTF-8");
-        assertEquals(Reason.MALFORMED, reasonOf("01 0000001c | 0001 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 8000000000000000"),
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0001 | 03 640a76 | 02 6373 | 01 31 " + tail), "control character");
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0001 | 03 64ff76 | 02 6373 | 01 31 " + tail), "bad UTF-8");
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0001 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 8000000000000000" + KNOWN),
                 "maxSequence above 2^63-1");
-        assertEquals(Reason.MALFORMED, reasonOf("01 0000001b | 0001 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 00000000000000"),
-                "truncated body");
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002b | 0001 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708"
+                + " | 0000000000000005 | 1112131415161718 | 00000000000000"), "truncated body");
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0001 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708"
+                + " | 0000000000000005 | 1112131415161718 | ff00000000000000"), "knownSequence above 2^63-1");
         assertEquals(Reason.MALFORMED, reasonOf("01 00000003 | 0001 | 41"), "name longer than 64");
     }
 

@@ -103,6 +103,7 @@ class MessageEncodingTest {
         assertThrows(IllegalArgumentException.class, () -> Hello.of("a\nb", "c", "1", AccessLevel.READ_WRITE, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> Hello.of("a\ud800", "c", "1", AccessLevel.READ_WRITE, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> Hello.of("d", "c", "1", AccessLevel.READ_WRITE, 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> Hello.of("d", "c", "1", AccessLevel.READ_WRITE, 0, 0).withKnown(0, -1));
         assertThrows(IllegalArgumentException.class, () -> new Hello(0, "d", "c", "1", AccessLevel.READ_WRITE, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new Hello(65536, "d", "c", "1", AccessLevel.READ_WRITE, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new Close("x".repeat(257)));
@@ -156,8 +157,8 @@ class MessageEncodingTest {
         all.set(0, FileRecord.MAX_BLOCKS_PER_FILE);
         ByteBuffer block = ByteBuffer.allocate(FileRecord.MAX_BLOCK_LENGTH);
         Map<Message, Integer> maximal = Map.of(
-                Hello.of("名".repeat(21) + "x", "c".repeat(64), "v".repeat(32), AccessLevel.ENCRYPTED, -1, Long.MAX_VALUE),
-                182,
+                Hello.of("名".repeat(21) + "x", "c".repeat(64), "v".repeat(32), AccessLevel.ENCRYPTED, -1, Long.MAX_VALUE)
+                        .withKnown(-1, Long.MAX_VALUE), 198,
                 new BlockRequest(-1, longest, 0, FileRecord.MAX_BLOCK_LENGTH, Samples.hash0to31()),
                 Messages.MAX_BLOCK_REQUEST_BODY_BYTES,
                 BlockResponse.ok(-1, block), Messages.MAX_BLOCK_RESPONSE_BODY_BYTES,
@@ -168,7 +169,7 @@ class MessageEncodingTest {
             assertEquals(Messages.HEADER_BYTES + e.getValue(), enc.remaining(), e.getKey().toString());
             assertEquals(List.of(e.getKey()), decodeAll(bytes(enc)));
         }
-        assertTrue(182 <= Messages.MAX_HELLO_BODY_BYTES);
+        assertTrue(198 <= Messages.MAX_HELLO_BODY_BYTES);
     }
 
     /**

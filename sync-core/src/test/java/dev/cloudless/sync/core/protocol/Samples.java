@@ -43,8 +43,10 @@ final class Samples {
     /** Each sample message with its hand-written encoding, in a fixed order. */
     static Map<Message, String> all() {
         Map<Message, String> m = new LinkedHashMap<>();
-        m.put(Hello.of("dev", "cs", "1", AccessLevel.READ_ONLY, 0x0102030405060708L, 5),
-                "01 0000001c | 0001 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 0000000000000005");
+        m.put(Hello.of("dev", "cs", "1", AccessLevel.READ_ONLY, 0x0102030405060708L, 5)
+                        .withKnown(0x1112131415161718L, 3),
+                "01 0000002c | 0001 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 0000000000000005"
+                        + " | 1112131415161718 | 0000000000000003");
         m.put(new IndexUpdate(true, List.of(new SequencedRecord(7, directory()))),
                 "02 00000046 | 01 | 00000001 | 0000000000000007 00000035 " + DIRECTORY_RECORD);
         m.put(new IndexUpdate(false, List.of()), "02 00000005 | 00 | 00000000");
