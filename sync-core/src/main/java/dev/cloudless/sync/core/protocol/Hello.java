@@ -13,10 +13,10 @@ import java.util.Objects;
  * | protocolVersion | nameLen  | deviceName | clientLen| clientName | verLen   | clientVersion |
  * | u16             | u8 ≤ 64  | UTF-8      | u8 ≤ 64  | UTF-8      | u8 ≤ 32  | UTF-8         |
  * +-----------------+----------+------------+----------+------------+----------+---------------+
- * +--------+---------+-------------+-------------+-----------------+
- * | level  | indexId | maxSequence | yourIndexId | yourMaxSequence |
- * | u8     | u64     | u64 < 2^63  | u64         | u64 < 2^63      |
- * +--------+---------+-------------+-------------+-----------------+
+ * +--------+---------+-------------+--------------+---------------+
+ * | level  | indexId | maxSequence | knownIndexId | knownSequence |
+ * | u8     | u64     | u64 < 2^63  | u64          | u64 < 2^63    |
+ * +--------+---------+-------------+--------------+---------------+
  * level: 0 = READ_WRITE, 1 = READ_ONLY, 2 = ENCRYPTED
  * </pre>
  * The decoder reads {@code protocolVersion} first and rejects anything but
@@ -30,13 +30,14 @@ import java.util.Objects;
  * @param level the access level of the sender's key for this folder
  * @param indexId random id of the sender's index for this folder; changes when the index is reset
  * @param maxSequence the highest sequence of the sender's own (local) records, 0 for none
- * @param yourIndexId the receiver's index id as the sender last stored records from it, 0 if none
- * @param yourMaxSequence the highest sequence the sender holds from that index of the receiver: the
- *     receiver sends only records above it when {@code yourIndexId} matches its current index id,
- *     and its whole index otherwise
+ * @param knownIndexId the receiver's {@code indexId} under which the sender last applied the
+ *     receiver's records (0 with {@code knownSequence} 0 when it has none)
+ * @param knownSequence the highest of the receiver's sequences the sender has applied under
+ *     {@code knownIndexId}, 0 for none. The receiver answers with its records above this if
+ *     {@code knownIndexId} is its current index id, else with its whole index.
  */
 public record Hello(int protocolVersion, String deviceName, String clientName, String clientVersion,
-                    AccessLevel level, long indexId, long maxSequence, long yourIndexId, long yourMaxSequence)
+                    AccessLevel level, long indexId, long maxSequence, long knownIndexId, long knownSequence)
         implements Message {
     /** Longest device name, in UTF-8 bytes. */
     public static final int MAX_DEVICE_NAME_BYTES = 64;
@@ -60,16 +61,28 @@ public record Hello(int protocolVersion, String deviceName, String clientName, S
         if (maxSequence < 0) {
             throw new IllegalArgumentException("Hello.maxSequence must be >= 0, was " + maxSequence);
         }
-        if (yourMaxSequence < 0) {
-            throw new IllegalArgumentException("Hello.yourMaxSequence must be >= 0, was " + yourMaxSequence);
+        if (knownSequence < 0) {
+            throw new IllegalArgumentException("Hello.knownSequence must be >= 0, was " + knownSequence);
         }
     }
 
-    /** A Hello of this build's {@link Messages#PROTOCOL_VERSION}. */
+    /** A Hello from a sender that knows none of the receiver's records (knownIndexId and knownSequence 0). */
+    public Hello(int protocolVersion, String deviceName, String clientName, String clientVersion,
+                 AccessLevel level, long indexId, long maxSequence) {
+        this(protocolVersion, deviceName, clientName, clientVersion, level, indexId, maxSequence, 0, 0);
+    }
+
+    /** This Hello stating that the sender has the receiver's records up to {@code sequence} of index {@code indexId}. */
+    public Hello withKnown(long indexId, long sequence) {
+        return new Hello(protocolVersion, deviceName, clientName, clientVersion, level, this.indexId, maxSequence,
+                indexId, sequence);
+    }
+
+    /** A Hello of this build's {@link Messages#PROTOCOL_VERSION} that knows none of the receiver's records. */
     public static Hello of(String deviceName, String clientName, String clientVersion, AccessLevel level,
-                           long indexId, long maxSequence, long yourIndexId, long yourMaxSequence) {
+                           long indexId, long maxSequence) {
         return new Hello(Messages.PROTOCOL_VERSION, deviceName, clientName, clientVersion, level, indexId,
-                maxSequence, yourIndexId, yourMaxSequence);
+                maxSequence);
     }
 
     /** The wire code of {@code level}. */

@@ -7,8 +7,9 @@ import java.util.Objects;
 
 /**
  * Records of the sender's index. The first one after {@link Hello} is {@code full}: every record
- * the peer lacks (those above the sequence the peer announced for the same index id, or the
- * whole index); later ones carry changes as they happen. Split large sets with
+ * the peer lacks (those above the peer's {@link Hello#knownSequence()} if its
+ * {@link Hello#knownIndexId()} is the sender's current index id, else the whole index); later
+ * ones carry changes as they happen. Split large sets with
  * {@link IndexBatcher}.
  *
  * <p>Body (type {@value Messages#TYPE_INDEX_UPDATE}), at most {@link Messages#MAX_INDEX_MESSAGE_BYTES}:

@@ -243,10 +243,10 @@ public final class MessageDecoder {
         }
         long indexId = in.getLong();
         long maxSequence = in.getLong(); // negative (above 2^63-1): refused by the constructor
-        long yourIndexId = in.getLong();
-        long yourMaxSequence = in.getLong();
-        return new Hello(version, device, client, clientVersion, level, indexId, maxSequence, yourIndexId,
-                yourMaxSequence);
+        long knownIndexId = in.getLong();
+        long knownSequence = in.getLong();
+        return new Hello(version, device, client, clientVersion, level, indexId, maxSequence, knownIndexId,
+                knownSequence);
     }
 
     private static String text8(ByteBuffer in, int max, String what) throws ProtocolException {
@@ -338,6 +338,9 @@ public final class MessageDecoder {
         BlockResponse.Status status = BlockResponse.Status.ofCode(code);
         if (status == null) {
             throw new ProtocolException(MALFORMED, "BlockResponse: unknown status " + code);
+        }
+        if (status != BlockResponse.Status.OK) {
+            return BlockResponse.failed(requestId, status); // any bytes left are trailing
         }
         ByteBuffer data;
         if (owned) {

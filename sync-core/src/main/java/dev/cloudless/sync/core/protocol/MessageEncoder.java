@@ -11,7 +11,7 @@ import java.util.Objects;
  * Encodes messages, header included, in the format of {@link Messages}. Stateless.
  *
  * <pre>{@code
- * ByteBuffer wire = MessageEncoder.encode(Hello.of("laptop", "cloudless-sync", "0.1", level, indexId, maxSeq, peerIndexId, haveOfPeer));
+ * ByteBuffer wire = MessageEncoder.encode(Hello.of("laptop", "cloudless-sync", "0.1", level, indexId, maxSeq));
  * MessageEncoder.encodeTo(BlockResponse.ok(id, block), framePlaintext); // one copy of the block
  * }</pre>
  */
@@ -132,8 +132,8 @@ public final class MessageEncoder {
             out.put((byte) Hello.levelCode(h.level()));
             out.putLong(h.indexId());
             out.putLong(h.maxSequence());
-            out.putLong(h.yourIndexId());
-            out.putLong(h.yourMaxSequence());
+            out.putLong(h.knownIndexId());
+            out.putLong(h.knownSequence());
         } else if (m instanceof IndexUpdate u) {
             out.put((byte) (u.full() ? IndexUpdate.FLAG_FULL : 0));
             out.putInt(p.parts.length);

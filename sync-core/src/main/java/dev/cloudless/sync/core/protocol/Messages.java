@@ -45,7 +45,7 @@ public final class Messages {
     public static final int TYPE_CLOSE = 7;
 
     /**
-     * Largest Hello body, in bytes: 1 KiB. Version 1 needs at most 182; the slack lets a later,
+     * Largest Hello body, in bytes: 1 KiB. Version 1 needs at most 198; the slack lets a later,
      * longer Hello be read far enough to report {@link ProtocolException.Reason#UNSUPPORTED_VERSION}.
      */
     public static final int MAX_HELLO_BODY_BYTES = 1024;
