@@ -468,7 +468,7 @@ final class FolderRunner implements Folder {
                 index.putMeta(META_PEER_INDEX_ID + peer, ByteBuffer.allocate(8).putLong(h.indexId()).array());
             }
             // Send what the peer lacks: everything if it never saw this index, else the tail.
-            s.sentUpTo = h.yourIndexId() == indexId ? Math.min(h.yourMaxSequence(), index.maxSequence()) : 0;
+            s.sentUpTo = h.knownIndexId() == indexId ? Math.min(h.knownSequence(), index.maxSequence()) : 0;
             sendIndex(s, s.sentUpTo == 0);
             schedulePull();
         });

@@ -42,6 +42,8 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
     static final int MAX_SERVING = 64;
     /** A block request unanswered for this long fails (and is retried elsewhere). */
     static final long REQUEST_TIMEOUT_SECONDS = 60;
+    /** Messages kept from a peer before its session is admitted; more is a protocol violation. */
+    static final int MAX_EARLY_MESSAGES = 1024;
 
     private final EngineNode node;
     private final InetSocketAddress dialed;
@@ -55,6 +57,8 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
     private final RateMeter rateOut = new RateMeter();
     /** Responses waiting for the connection to drain; touched only under {@code this}. */
     private final ArrayDeque<ByteBuffer> outbox = new ArrayDeque<>();
+    /** Messages received before the folder admitted the session; touched only under {@code this}. */
+    private final java.util.List<Message> early = new java.util.ArrayList<>();
     private volatile SecureChannel<FolderRunner> channel;
     private volatile FolderRunner folder;
     private volatile Hello hello;
@@ -115,8 +119,15 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
 
     /** Called by the node once the session is accepted for its folder. */
     void attached() {
-        attached = true;
         send(folder.helloFor(this));
+        synchronized (this) {
+            // Under the lock, so a message arriving now waits and keeps its place after these.
+            for (Message m : early) {
+                dispatch(m);
+            }
+            early.clear();
+            attached = true;
+        }
     }
 
     @Override
@@ -154,10 +165,23 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
 
     private void onMessage(Message m) {
         if (!attached) {
-            // The node attaches on established before any peer data can be processed here, unless
-            // the session was refused; then nothing the peer says matters.
-            return;
+            synchronized (this) {
+                if (!attached) {
+                    // The peer may speak before its folder has admitted the session: keep its
+                    // first messages (a hello and some index) until then, within bounds.
+                    if (early.size() >= MAX_EARLY_MESSAGES) {
+                        reject("too many messages before the session was admitted");
+                    } else {
+                        early.add(m);
+                    }
+                    return;
+                }
+            }
         }
+        dispatch(m);
+    }
+
+    private void dispatch(Message m) {
         if (m instanceof BlockResponse r) {
             onBlockResponse(r);
         } else if (m instanceof BlockRequest r) {
