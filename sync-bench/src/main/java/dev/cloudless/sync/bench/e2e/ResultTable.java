@@ -8,6 +8,8 @@ import java.util.Optional;
 final class ResultTable {
     /** The reference the ratios are taken against, in order of preference. */
     static final List<String> REFERENCES = List.of("syncthing-rescan", "syncthing");
+    /** A problem's text is cut to this many characters in the table (the full text goes to stderr). */
+    private static final int PROBLEM_CHARS = 160;
 
     private ResultTable() {}
 
@@ -18,7 +20,7 @@ final class ResultTable {
         for (Result r : results) {
             if (!r.measured()) {
                 sb.append("| ").append(r.scenario()).append(" | ").append(r.tool()).append(" | ")
-                        .append(r.problem().replace("|", "/").replace("\n", " ")).append(" | | | | | |\n");
+                        .append(shorten(r.problem())).append(" | | | | | |\n");
                 continue;
             }
             Optional<Result> ref = reference(results, r.scenario());
@@ -32,6 +34,11 @@ final class ResultTable {
                     .append(" |\n");
         }
         return sb.toString();
+    }
+
+    private static String shorten(String problem) {
+        String p = problem.replace("|", "/").replaceAll("\\s+", " ").strip();
+        return p.length() <= PROBLEM_CHARS ? p : p.substring(0, PROBLEM_CHARS) + "…";
     }
 
     /** The Syncthing result of {@code scenario} the others are compared with. */
