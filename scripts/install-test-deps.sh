@@ -5,7 +5,10 @@
 # coturn, python3-libtorrent, syncthing, utp-native, ...).
 set -euo pipefail
 
-DEBIAN_PACKAGES=()   # none needed yet by the foundation's tests
+DEBIAN_PACKAGES=(
+  syncthing   # reference tool of the end-to-end benchmark (sync-bench e2e)
+  rsync       # rsync daemon on loopback: the other reference of the end-to-end benchmark
+)
 NPM_PACKAGES=()
 
 missing=()

@@ -27,6 +27,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * mvn -B -q -pl sync-bench -am package -DskipTests
  * java -jar sync-bench/target/sync-bench.jar            # whole suite
  * java -jar sync-bench/target/sync-bench.jar Frame      # any JMH regex / options
+ * java -jar sync-bench/target/sync-bench.jar e2e ...    # the end-to-end benchmark (EndToEndBenchmark)
  * }</pre>
  *
  * <p>Convention shared by every benchmark class in this package: each benchmark method processes
@@ -76,6 +77,10 @@ public final class HotPathReport {
     private HotPathReport() {}
 
     public static void main(String[] args) throws RunnerException, IOException {
+        if (args.length > 0 && args[0].equals("e2e")) { // the end-to-end benchmark shares this jar
+            dev.cloudless.sync.bench.e2e.EndToEndBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         CommandLineOptions cli;
         try {
             cli = new CommandLineOptions(args);
