@@ -53,20 +53,20 @@ final class DemoCommand {
                 Files.writeString(a.resolve("docs/hello.txt"), "Hello from node A\n");
                 Files.writeString(a.resolve("docs/notes.md"), "# Notes\nsynced without a server\n");
                 out.println("wrote 3 files into " + a.toAbsolutePath() + "; waiting for " + b.toAbsolutePath());
-                await(a, b, out);
+                await(a, b, nodeB.folders().get(0));
                 Files.writeString(a.resolve("docs/hello.txt"), "Hello again, edited on A\n");
                 Files.delete(a.resolve("docs/notes.md"));
                 out.println("edited docs/hello.txt and deleted docs/notes.md on A; waiting for B");
-                await(a, b, out);
+                await(a, b, nodeB.folders().get(0));
                 out.println("B is identical to A. Status of B: " + SyncCommand.statusLine(nodeB.folders().get(0)));
                 out.println("deleted files are kept in " + b.resolve(".sync/Archive").toAbsolutePath());
             }
         }
     }
 
-    private static void await(Path a, Path b, PrintStream out) throws IOException, InterruptedException {
+    private static void await(Path a, Path b, dev.cloudless.sync.Folder folderB) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!digest(a).equals(digest(b))) {
+        while (!digest(a).equals(digest(b)) || folderB.status().neededFiles() > 0) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("B did not catch up with A within 60 s");
             }

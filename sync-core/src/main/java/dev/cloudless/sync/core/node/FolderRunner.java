@@ -411,9 +411,6 @@ final class FolderRunner implements Folder {
                 dialer.connected(s.dialed(), peer);
             }
             s.attached();
-            PeerInfo info = s.info();
-            node.publish(new SyncEvent.PeerConnected(Instant.now(), id, peer, info.name(), info.address(),
-                    info.transport()));
         });
     }
 
@@ -432,8 +429,10 @@ final class FolderRunner implements Folder {
             boolean wasAttached = peer != null && sessions.remove(peer, s);
             if (wasAttached) {
                 blocks.removePeer(peer);
-                node.publish(new SyncEvent.PeerDisconnected(Instant.now(), id, peer, reason));
                 updateState();
+            }
+            if (s.announced) {
+                node.publish(new SyncEvent.PeerDisconnected(Instant.now(), id, peer, reason));
             }
             if (s.dialed() != null) {
                 dialer.disconnected(s.dialed());
@@ -461,6 +460,14 @@ final class FolderRunner implements Folder {
                 return;
             }
             DeviceId peer = s.device();
+            if (sessions.get(peer) != s) {
+                return; // replaced by a duplicate or already closed
+            }
+            // Announced once the peer has said its name, so the event carries it.
+            s.announced = true;
+            PeerInfo info = s.info();
+            node.publish(new SyncEvent.PeerConnected(Instant.now(), id, peer, info.name(), info.address(),
+                    info.transport()));
             long known = index.meta(META_PEER_INDEX_ID + peer).map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
             if (known != h.indexId()) {
                 // The peer's index is new to us or was reset: its old sequences mean nothing now.
@@ -592,10 +599,26 @@ final class FolderRunner implements Folder {
         long now = System.nanoTime();
         List<Need> deletes = new ArrayList<>();
         long earliestRetry = Long.MAX_VALUE;
+        // Directories first, so files land in directories made from their records (mode, mtime)
+        // rather than in ones the puller had to invent, which the scanner would take for edits.
+        boolean dirsPending = false;
+        for (Need n : needs) {
+            if (n.kind() != Need.Kind.DELETE && n.record().type() == FileRecord.Type.DIRECTORY
+                    && !n.record().deleted()) {
+                Retry r = retries.get(n.path());
+                if (r == null || r.notBeforeNanos() <= now) {
+                    dirsPending = true;
+                    start(n);
+                }
+            }
+        }
         for (Need n : needs) {
             if (n.kind() == Need.Kind.DELETE) {
                 deletes.add(n);
                 continue;
+            }
+            if (dirsPending) {
+                break;
             }
             if (inFlight.size() >= MAX_CONCURRENT_PULLS) {
                 break;

@@ -69,6 +69,8 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
     private volatile String closeReason;
     /** Highest local sequence sent to this peer; touched only on the folder's serial executor. */
     long sentUpTo;
+    /** Whether PeerConnected was published (so PeerDisconnected must be); folder's serial executor only. */
+    boolean announced;
 
     PeerSession(EngineNode node, InetSocketAddress dialed) {
         this.node = node;
