@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Concurrent edits, delete against edit, restarts and relaying through a third node. */
+@Tag("integration")
 class ConflictAndTopologyTest {
     static final Duration CONVERGE = Duration.ofSeconds(30);
 

@@ -34,6 +34,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A peer that holds the key but misbehaves: every violation gives a {@code PeerRejected} event
  * and a closed session, and nothing on disk changes outside {@code .sync/}.
  */
+@Tag("integration")
 class HostilePeerTest {
     static final Duration WAIT = Duration.ofSeconds(20);
 

@@ -13,10 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Data-loss guards and access levels. */
+@Tag("integration")
 class SafetyTest {
     static final Duration CONVERGE = Duration.ofSeconds(30);
 

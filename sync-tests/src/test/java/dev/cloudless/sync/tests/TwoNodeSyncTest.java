@@ -19,10 +19,12 @@ import java.time.Instant;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two real nodes on loopback: every file-system semantic the engine promises. */
+@Tag("integration")
 class TwoNodeSyncTest {
     static final Duration CONVERGE = Duration.ofSeconds(30);
 
@@ -153,6 +155,40 @@ class TwoNodeSyncTest {
         assertEquals("B", p.name());
         assertEquals("tcp", p.transport());
         assertEquals(b.node().deviceId(), p.deviceId());
+    }
+
+    @Test
+    void ignoredFilesStayLocalWhileTheIgnoreFileItselfIsShared() throws IOException {
+        a.write(".syncignore", "*.tmp\nbuild/\n");
+        cluster.awaitConverged(CONVERGE);
+        a.write("keep.txt", "shared");
+        a.write("scratch.tmp", "local only");
+        a.write("build/out.bin", "local only");
+        Cluster.await(CONVERGE, "keep.txt on B", () -> Files.exists(b.path("keep.txt")));
+        Cluster.sleep(1000);
+        assertTrue(Files.exists(b.path(".syncignore")));
+        assertFalse(Files.exists(b.path("scratch.tmp")));
+        assertFalse(Files.exists(b.path("build")));
+    }
+
+    @Test
+    void foldersCanBeAddedAndRemovedWhileRunningAndListTheirFiles() throws IOException {
+        SyncKey second = SyncKey.generate();
+        var fa = a.node().addFolder(dev.cloudless.sync.FolderConfig.builder(dir.resolve("A2"), second)
+                .peer(b.address()).build());
+        var fb = b.node().addFolder(dev.cloudless.sync.FolderConfig.builder(dir.resolve("B2"), second).build());
+        Files.writeString(dir.resolve("A2").resolve("second.txt"), "second folder");
+        Cluster.await(CONVERGE, "the second folder to sync", () -> Files.exists(dir.resolve("B2/second.txt")));
+        assertEquals(2, b.node().folders().size());
+        Cluster.await(CONVERGE, "B to list the file as synced", () -> fb.files().stream().anyMatch(f ->
+                f.path().equals("second.txt") && f.state() == dev.cloudless.sync.FileInfo.SyncState.SYNCED));
+        assertTrue(b.node().removeFolder(fb.id()));
+        assertEquals(1, b.node().folders().size());
+        Files.writeString(dir.resolve("A2").resolve("after.txt"), "not delivered");
+        a.write("first-folder.txt", "still syncing");
+        Cluster.await(CONVERGE, "the first folder to keep syncing", () -> Files.exists(b.path("first-folder.txt")));
+        assertFalse(Files.exists(dir.resolve("B2/after.txt")));
+        assertEquals(fa.id(), second.discoveryIdHex());
     }
 
     static long bytesIn(Cluster.Member m) {

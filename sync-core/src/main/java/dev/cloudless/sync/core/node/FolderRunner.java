@@ -186,11 +186,14 @@ final class FolderRunner implements Folder {
 
     // ---- lifecycle ----
 
+    /** Creates a new folder's directory and marker at once (so it exists when addFolder returns), then starts. */
     void start() {
-        serial.execute(this::startSerial);
+        if (prepare()) {
+            serial.execute(this::startSerial);
+        }
     }
 
-    private void startSerial() {
+    private boolean prepare() {
         boolean fresh = index.maxSequence() == 0 && index.meta("marker").isEmpty();
         try {
             if (fresh) {
@@ -200,13 +203,17 @@ final class FolderRunner implements Folder {
             }
         } catch (IOException e) {
             fail("cannot create the folder: " + e.getMessage());
-            return;
+            return false;
         }
         if (!FolderMarker.check(root, folderId)) {
             fail(Files.isDirectory(root) ? "the folder marker .sync/" + FolderMarker.FILE_NAME + " is missing"
                     : "the folder " + root + " is missing (unmounted?)");
-            return;
+            return false;
         }
+        return true;
+    }
+
+    private void startSerial() {
         if (config.watch()) {
             try {
                 watcher = FolderWatcher.builder(root, serial, new FolderWatcher.Listener() {

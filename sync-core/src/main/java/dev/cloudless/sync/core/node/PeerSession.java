@@ -184,15 +184,15 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
     }
 
     private void dispatch(Message m) {
+        if (hello == null && !(m instanceof Hello)) {
+            reject(m.getClass().getSimpleName() + " before hello");
+            return;
+        }
         if (m instanceof BlockResponse r) {
             onBlockResponse(r);
         } else if (m instanceof BlockRequest r) {
             onBlockRequest(r);
         } else if (m instanceof IndexUpdate u) {
-            if (hello == null) {
-                reject("index update before hello");
-                return;
-            }
             folder.onIndexUpdate(this, u);
         } else if (m instanceof Hello h) {
             if (hello != null) {
