@@ -558,7 +558,9 @@ final class FolderRunner implements Folder {
         }
         Optional<FileRecord> local = index.local(r.path());
         if (local.isEmpty() || local.get().deleted() || local.get().type() != FileRecord.Type.FILE
-                || r.offset() + r.length() > local.get().size()) {
+                || !isBlockOf(local.get(), r)) {
+            // Only whole blocks of the current version are served: a request for any other
+            // range (or an oversized one) costs the requester a round trip and us nothing.
             return new BlockResponse(r.requestId(), BlockResponse.Status.NOT_FOUND, ByteBuffer.allocate(0));
         }
         try {
@@ -584,6 +586,25 @@ final class FolderRunner implements Folder {
         } catch (IOException | RuntimeException e) {
             return new BlockResponse(r.requestId(), BlockResponse.Status.ERROR, ByteBuffer.allocate(0));
         }
+    }
+
+    /** Whether {@code r} asks for exactly one block of {@code record}: offset, length and hash. */
+    static boolean isBlockOf(FileRecord record, BlockRequest r) {
+        List<dev.cloudless.sync.core.block.Block> blocks = record.blocks();
+        int lo = 0;
+        int hi = blocks.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            dev.cloudless.sync.core.block.Block b = blocks.get(mid);
+            if (b.offset() < r.offset()) {
+                lo = mid + 1;
+            } else if (b.offset() > r.offset()) {
+                hi = mid - 1;
+            } else {
+                return b.length() == r.length() && b.hash().equals(r.hash());
+            }
+        }
+        return false;
     }
 
     // ---- pulling ----

@@ -44,6 +44,8 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
     static final long REQUEST_TIMEOUT_SECONDS = 60;
     /** Messages kept from a peer before its session is admitted; more is a protocol violation. */
     static final int MAX_EARLY_MESSAGES = 1024;
+    /** Responses held for a slow connection; beyond this, requests are answered BUSY. */
+    static final long MAX_OUTBOX_BYTES = 32L << 20;
 
     private final EngineNode node;
     private final InetSocketAddress dialed;
@@ -51,6 +53,7 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
     private final Map<Integer, CompletableFuture<ByteBuffer>> pending = new ConcurrentHashMap<>();
     private final AtomicInteger nextRequest = new AtomicInteger();
     private final AtomicInteger serving = new AtomicInteger();
+    private final AtomicLong outboxBytes = new AtomicLong();
     private final AtomicLong blockBytesIn = new AtomicLong();
     private final AtomicLong blockBytesOut = new AtomicLong();
     private final RateMeter rateIn = new RateMeter();
@@ -159,6 +162,7 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
         pending.clear();
         synchronized (this) {
             outbox.clear();
+            outboxBytes.set(0);
         }
         node.onClosed(this, ch, reason, closeReason);
     }
@@ -212,7 +216,7 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
     }
 
     private void onBlockRequest(BlockRequest r) {
-        if (serving.incrementAndGet() > MAX_SERVING) {
+        if (serving.incrementAndGet() > MAX_SERVING || outboxBytes.get() > MAX_OUTBOX_BYTES) {
             serving.decrementAndGet();
             send(new BlockResponse(r.requestId(), BlockResponse.Status.BUSY, ByteBuffer.allocate(0)));
             return;
@@ -301,6 +305,7 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
             synchronized (this) {
                 if (!outbox.isEmpty() || !ch.isWritable()) {
                     outbox.add(bytes);
+                    outboxBytes.addAndGet(bytes.remaining());
                     return;
                 }
             }
@@ -322,6 +327,7 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
             if (next == null) {
                 return;
             }
+            outboxBytes.addAndGet(-next.remaining());
             lastSentNanos = System.nanoTime();
             ch.send(next);
         }
