@@ -20,7 +20,8 @@ import java.util.Objects;
  * }</pre>
  *
  * @param path the folder on disk; created when missing on first start
- * @param key the folder's key; its level decides what this node may do
+ * @param key the folder's key; its level decides what this node may do (read-write or read-only;
+ *     the encrypted level is not supported yet)
  * @param peers addresses dialled and re-dialled with back-off (known hosts)
  * @param rescanInterval full rescan period, the safety net behind the file-system watcher
  * @param watch whether to watch the folder for changes (else only periodic rescans)
@@ -44,6 +45,10 @@ public record FolderConfig(Path path, SyncKey key, List<InetSocketAddress> peers
         peers = List.copyOf(Objects.requireNonNull(peers, "FolderConfig.peers"));
         Objects.requireNonNull(rescanInterval, "FolderConfig.rescanInterval");
         Objects.requireNonNull(archiveRetention, "FolderConfig.archiveRetention");
+        if (key.level() == AccessLevel.ENCRYPTED) {
+            throw new IllegalArgumentException("FolderConfig.key: the encrypted (store-only) access level is not"
+                    + " supported by this version; use a read-write or read-only key");
+        }
         if (rescanInterval.isNegative() || rescanInterval.isZero()) {
             throw new IllegalArgumentException("FolderConfig.rescanInterval must be positive: " + rescanInterval);
         }

@@ -128,4 +128,20 @@ class NodePartsTest {
         }
         assertEquals(1000, m.rate());
     }
+
+    static final dev.cloudless.sync.SyncKey RW_KEY = dev.cloudless.sync.SyncKey.fromReadWriteSecret(new byte[32]);
+
+    @Test
+    void nodeSettingsRefuseAFolderOrKeySharedTwice() {
+        dev.cloudless.sync.FolderConfig a = dev.cloudless.sync.FolderConfig.builder(java.nio.file.Path.of("f"), RW_KEY).build();
+        dev.cloudless.sync.FolderConfig samePath = dev.cloudless.sync.FolderConfig.builder(java.nio.file.Path.of("f"), dev.cloudless.sync.SyncKey.fromReadWriteSecret(new byte[] {
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+                29, 30, 31, 32})).build();
+        dev.cloudless.sync.FolderConfig sameKey = dev.cloudless.sync.FolderConfig.builder(java.nio.file.Path.of("g"), RW_KEY).build();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new dev.cloudless.sync.NodeSettings(java.nio.file.Path.of("d"), java.util.List.of(a, samePath),
+                java.util.List.of(), "n", dev.cloudless.sync.RateLimits.UNLIMITED, java.time.Duration.ofSeconds(1)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new dev.cloudless.sync.NodeSettings(java.nio.file.Path.of("d"), java.util.List.of(a, sameKey),
+                java.util.List.of(), "n", dev.cloudless.sync.RateLimits.UNLIMITED, java.time.Duration.ofSeconds(1)));
+    }
+
 }
