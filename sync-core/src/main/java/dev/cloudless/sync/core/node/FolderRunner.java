@@ -10,6 +10,8 @@ import dev.cloudless.sync.FolderStatus;
 import dev.cloudless.sync.PeerInfo;
 import dev.cloudless.sync.SyncEvent;
 import dev.cloudless.sync.core.block.ChunkerParams;
+import dev.cloudless.sync.core.block.Sha256;
+import dev.cloudless.sync.core.crypto.Digests;
 import dev.cloudless.sync.core.ignore.IgnoreRules;
 import dev.cloudless.sync.core.index.Counts;
 import dev.cloudless.sync.core.index.FileRecord;
@@ -47,6 +49,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -569,25 +572,38 @@ final class FolderRunner implements Folder {
             Optional<ScanEntry> seen = index.scanned(r.path());
             ScanEntry now = new ScanEntry(a.size(), a.lastModifiedTime().toInstant(),
                     a.fileKey() == null ? "" : String.valueOf(a.fileKey()));
-            if (seen.isEmpty() || !seen.get().equals(now)) {
-                // Changed since it was indexed: sending it would look like a forged block.
-                requestScan(List.of(r.path()));
-                return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
-            }
             ByteBuffer data = ByteBuffer.allocate(r.length());
+            BasicFileAttributes after;
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 while (data.hasRemaining()) {
                     if (ch.read(data, r.offset() + data.position()) < 0) {
+                        requestScan(List.of(r.path()));
                         return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
                     }
                 }
+                after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             }
-            return new BlockResponse(r.requestId(), BlockResponse.Status.OK, data.flip());
+            data.flip();
+            // The scan cache vouches for the bytes only if it matched before and after the read.
+            // Otherwise (a file younger than the scanner's racy window, which is never cached, or
+            // one being written right now) send the bytes only if they are the block asked for:
+            // answering CHANGED made every fresh file wait for the racy window plus a pull
+            // backoff (seconds), and reading without a second stat could send a torn block that
+            // the receiver must treat as forged.
+            ScanEntry afterRead = new ScanEntry(after.size(), after.lastModifiedTime().toInstant(),
+                    after.fileKey() == null ? "" : String.valueOf(after.fileKey()));
+            boolean vouched = seen.isPresent() && seen.get().equals(now) && now.equals(afterRead);
+            if (!vouched && !sha256(data.duplicate()).equals(r.hash())) {
+                requestScan(List.of(r.path()));
+                return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
+            }
+            return new BlockResponse(r.requestId(), BlockResponse.Status.OK, data);
         } catch (IOException | RuntimeException e) {
             return new BlockResponse(r.requestId(), BlockResponse.Status.ERROR, ByteBuffer.allocate(0));
         }
     }
 
+<<<<<<< HEAD
     /** Whether {@code r} asks for exactly one block of {@code record}: offset, length and hash. */
     static boolean isBlockOf(FileRecord record, BlockRequest r) {
         List<dev.cloudless.sync.core.block.Block> blocks = record.blocks();
@@ -605,6 +621,12 @@ final class FolderRunner implements Folder {
             }
         }
         return false;
+=======
+    private static Sha256 sha256(ByteBuffer buf) {
+        MessageDigest md = Digests.sha256();
+        md.update(buf);
+        return Sha256.of(md.digest());
+>>>>>>> resume
     }
 
     // ---- pulling ----
@@ -775,7 +797,9 @@ final class FolderRunner implements Folder {
     public List<PeerInfo> peers() {
         List<PeerInfo> out = new ArrayList<>();
         for (PeerSession s : sessions.values()) {
-            out.add(s.info());
+            if (s.hello() != null) { // listed once it has said who it is, like PeerConnected
+                out.add(s.info());
+            }
         }
         return out;
     }

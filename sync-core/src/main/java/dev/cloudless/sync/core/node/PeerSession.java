@@ -265,9 +265,23 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
         if (delay > 0) {
             // Stop reading so the peer's sends back up instead of our memory.
             channel.setReadable(false);
-            node.timer().schedule(() -> channel.setReadable(true), delay, TimeUnit.NANOSECONDS);
+            node.timer().schedule(this::resumeReading, delay, TimeUnit.NANOSECONDS);
         }
         f.complete(copy);
+    }
+
+    /**
+     * Reads again once the download bucket is out of debt. Each response schedules its own
+     * timer, and the one of an early response used to switch reading back on while later
+     * responses were still unpaid, so the node-wide download limit was not enforced.
+     */
+    private void resumeReading() {
+        long delay = node.downloadLimit().take(0);
+        if (delay > 0) {
+            node.timer().schedule(this::resumeReading, delay, TimeUnit.NANOSECONDS);
+        } else {
+            channel.setReadable(true);
+        }
     }
 
     // ---- PeerLink ----

@@ -1,0 +1,59 @@
+package dev.cloudless.sync.tests;
+
+import dev.cloudless.sync.FolderConfig;
+import dev.cloudless.sync.RateLimits;
+import dev.cloudless.sync.SyncKey;
+import dev.cloudless.sync.SyncNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A sync node in a child JVM, for tests that kill a node hard (SIGKILL). Arguments: folder,
+ * data dir, peer port on loopback, download limit in bytes per second (0: none). The folder key
+ * comes as the first line of stdin (kept off the command line); the node runs until stdin ends
+ * or reads "stop", so a dying test JVM takes its children with it. Prints {@code DEVICE <id>}
+ * once started and {@code EVENT <event>} for every event, on stdout.
+ */
+final class ChildNode {
+    /** Bound on the child's close() when asked to stop. */
+    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+    private ChildNode() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 4) {
+            System.err.println("usage: ChildNode <folder> <dataDir> <peerPort> <downloadBytesPerSecond>");
+            System.exit(2);
+        }
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String keyText = in.readLine();
+        if (keyText == null) {
+            System.exit(2);
+        }
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        FolderConfig folder = FolderConfig.builder(Path.of(args[0]), SyncKey.parse(keyText))
+                .peer(new InetSocketAddress(loopback, Integer.parseInt(args[2]))).build();
+        try (SyncNode node = SyncNode.builder().dataDir(Path.of(args[1])).deviceName("child")
+                .listen(new InetSocketAddress(loopback, 0)).folder(folder)
+                .rateLimits(new RateLimits(0, Long.parseLong(args[3])))
+                .shutdownTimeout(SHUTDOWN_TIMEOUT).build()) {
+            node.subscribe(e -> out.println("EVENT " + e));
+            node.start();
+            out.println("DEVICE " + node.deviceId());
+            String line;
+            while ((line = in.readLine()) != null && !line.equals("stop")) {
+                // wait for the parent
+            }
+        }
+        out.println("CLOSED");
+    }
+}
