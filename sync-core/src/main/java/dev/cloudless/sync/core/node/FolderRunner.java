@@ -603,7 +603,6 @@ final class FolderRunner implements Folder {
         }
     }
 
-<<<<<<< HEAD
     /** Whether {@code r} asks for exactly one block of {@code record}: offset, length and hash. */
     static boolean isBlockOf(FileRecord record, BlockRequest r) {
         List<dev.cloudless.sync.core.block.Block> blocks = record.blocks();
@@ -621,12 +620,12 @@ final class FolderRunner implements Folder {
             }
         }
         return false;
-=======
+    }
+
     private static Sha256 sha256(ByteBuffer buf) {
         MessageDigest md = Digests.sha256();
         md.update(buf);
         return Sha256.of(md.digest());
->>>>>>> resume
     }
 
     // ---- pulling ----
