@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two real nodes on loopback: files that change under the engine, huge files, pausing, limits, shutdown. */
+@Tag("integration")
 class EdgeCaseSyncTest {
     static final Duration CONVERGE = Duration.ofSeconds(60);
     static final int MIB = 1 << 20;
