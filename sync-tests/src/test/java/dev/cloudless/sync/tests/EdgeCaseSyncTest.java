@@ -255,24 +255,11 @@ class EdgeCaseSyncTest {
                 if (root.relativize(p).startsWith(".sync")) {
                     continue;
                 }
-                if (indexOf(Files.readAllBytes(p), needle) >= 0) {
+                if (Cluster.indexOf(Files.readAllBytes(p), needle) >= 0) {
                     return true;
                 }
             }
         }
         return false;
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -99,23 +99,10 @@ class HostilePeerTest {
         byte[] from = placeholder.getBytes(StandardCharsets.UTF_8);
         byte[] to = hostile.getBytes(StandardCharsets.UTF_8);
         assertEquals(from.length, to.length);
-        int at = indexOf(bytes, from);
+        int at = Cluster.indexOf(bytes, from);
         assertTrue(at >= 0);
         System.arraycopy(to, 0, bytes, at, to.length);
         return bytes;
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     @ParameterizedTest

@@ -59,13 +59,7 @@ final class Dialer {
 
     /** The dial of {@code address} failed before a session was established. */
     synchronized void failed(InetSocketAddress address) {
-        Target t = targets.get(address);
-        if (t == null) {
-            return;
-        }
-        t.busy = false;
-        t.failures++;
-        schedule(address, t, backoff(t.failures));
+        retryLater(address);
     }
 
     synchronized void connected(InetSocketAddress address, DeviceId device) {
@@ -76,7 +70,12 @@ final class Dialer {
         }
     }
 
+    /** The session dialled at {@code address} ended. */
     synchronized void disconnected(InetSocketAddress address) {
+        retryLater(address);
+    }
+
+    private void retryLater(InetSocketAddress address) {
         Target t = targets.get(address);
         if (t == null) {
             return;
