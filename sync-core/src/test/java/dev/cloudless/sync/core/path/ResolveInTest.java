@@ -109,4 +109,19 @@ class ResolveInTest {
     void aMissingRootIsAnIoError() {
         assertThrows(NoSuchFileException.class, () -> FolderPath.parse("a").resolveIn(tmp.resolve("missing")));
     }
+
+    @Test
+    void existingEntriesAreFoundInTheirOnDiskUnicodeSpelling() throws IOException {
+        String nfd = java.text.Normalizer.normalize("café", java.text.Normalizer.Form.NFD);
+        Files.createDirectories(root.resolve(nfd));
+        Files.writeString(root.resolve(nfd).resolve("ñ.txt"), "x");
+        Path real = root.toRealPath();
+        // The index holds NFC; the file keeps the spelling it was written with.
+        assertEquals(real.resolve(nfd).resolve("ñ.txt"), resolve("café/ñ.txt"));
+        // A missing entry below an existing NFD directory is created in NFC.
+        assertEquals(real.resolve(nfd).resolve("new-é"), resolve("café/new-é"));
+        // An exact NFC entry wins over a listing.
+        Files.writeString(root.resolve("é.txt"), "nfc");
+        assertEquals(real.resolve("é.txt"), resolve("é.txt"));
+    }
 }
