@@ -10,6 +10,7 @@ import dev.cloudless.sync.FolderStatus;
 import dev.cloudless.sync.PeerInfo;
 import dev.cloudless.sync.SyncEvent;
 import dev.cloudless.sync.core.block.ChunkerParams;
+import dev.cloudless.sync.core.block.Sha256;
 import dev.cloudless.sync.core.ignore.IgnoreRules;
 import dev.cloudless.sync.core.index.Counts;
 import dev.cloudless.sync.core.index.FileRecord;
@@ -51,6 +52,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -81,6 +83,11 @@ final class FolderRunner implements Folder {
     static final int MIN_GUARDED_DELETIONS = 10;
     /** Target size of one index message. */
     static final int INDEX_BATCH_BYTES = 512 << 10;
+    /**
+     * Index announcements after finished pulls are at most this often: one per file made B send
+     * 10,000 tiny index messages (and query its index as often) for 10,000 files.
+     */
+    static final long PULL_ANNOUNCE_INTERVAL_NANOS = 200_000_000L;
     /** Records read from the index per page when sending it. */
     static final int INDEX_PAGE = 4096;
     static final int PROTOCOL_VERSION = 1;
@@ -124,6 +131,19 @@ final class FolderRunner implements Folder {
     private List<FileRecord> heldChanges;
     private boolean deletionsConfirmed;
     private boolean pullQueued;
+    /**
+     * Updates of the last {@link FolderIndex#needed()} snapshot not started yet, in path order,
+     * and its deletions, shallowest first (taken from the end). Re-querying after every finished
+     * file decoded the whole index per file: 10,000 files cost minutes.
+     */
+    private final ArrayDeque<Need> pendingUpdates = new ArrayDeque<>();
+    private final ArrayDeque<Need> pendingDeletes = new ArrayDeque<>();
+    /** The index changed since the snapshot (remote index, scan, retry due, peer joined): query again. */
+    private boolean needsStale = true;
+    /** A pull finished since the snapshot: its outcome may uncover more (e.g. a directory now empty). */
+    private boolean pulledSinceSnapshot;
+    private boolean broadcastScheduled;
+    private long lastBroadcastNanos;
     private final Set<FolderPath> inFlight = new HashSet<>();
     private final Map<FolderPath, Retry> retries = new HashMap<>();
     private final Map<FolderPath, Long> lastProgress = new ConcurrentHashMap<>();
@@ -537,23 +557,63 @@ final class FolderRunner implements Folder {
         }
     }
 
+    /**
+     * What {@link #serveBlock} needs of a local file, as of local sequence {@code generation}.
+     * Decoding the local record per request cost more than the transfer: a 1 GiB file's record
+     * lists 16,000 blocks, and every one of its 16,000 requests decoded all of them.
+     */
+    private record Served(long generation, long size, Optional<ScanEntry> seen) {}
+
+    /** Files served recently (pool threads); cleared when it reaches {@link #SERVED_CACHE_ENTRIES}. */
+    private final Map<FolderPath, Served> served = new ConcurrentHashMap<>();
+    static final int SERVED_CACHE_ENTRIES = 256;
+
+    /** The local file's size and scan entry, from the cache unless {@code fresh} or a local record changed since. */
+    private Optional<Served> servable(FolderPath path, boolean fresh) {
+        long generation = index.maxSequence();
+        Served s = served.get(path);
+        if (!fresh && s != null && s.generation() == generation) {
+            return Optional.of(s);
+        }
+        Optional<FileRecord> local = index.local(path);
+        if (local.isEmpty() || local.get().deleted() || local.get().type() != FileRecord.Type.FILE) {
+            served.remove(path);
+            return Optional.empty();
+        }
+        if (served.size() >= SERVED_CACHE_ENTRIES) {
+            served.clear();
+        }
+        Served now = new Served(generation, local.get().size(), index.scanned(path));
+        served.put(path, now);
+        return Optional.of(now);
+    }
+
     /** Answers a block request from the local copy; runs on the node's pool. */
     BlockResponse serveBlock(BlockRequest r) {
         if (paused || stopped) {
             return new BlockResponse(r.requestId(), BlockResponse.Status.BUSY, ByteBuffer.allocate(0));
         }
-        Optional<FileRecord> local = index.local(r.path());
-        if (local.isEmpty() || local.get().deleted() || local.get().type() != FileRecord.Type.FILE
-                || r.offset() + r.length() > local.get().size()) {
+        Optional<Served> s = servable(r.path(), false);
+        if (s.isEmpty() || r.offset() + r.length() > s.get().size()) {
             return new BlockResponse(r.requestId(), BlockResponse.Status.NOT_FOUND, ByteBuffer.allocate(0));
         }
         try {
             Path file = r.path().resolveIn(root);
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            Optional<ScanEntry> seen = index.scanned(r.path());
-            ScanEntry now = new ScanEntry(a.size(), a.lastModifiedTime().toInstant(),
-                    a.fileKey() == null ? "" : String.valueOf(a.fileKey()));
-            if (seen.isEmpty() || !seen.get().equals(now)) {
+            Optional<ScanEntry> now = Optional.of(new ScanEntry(a.size(), a.lastModifiedTime().toInstant(),
+                    a.fileKey() == null ? "" : String.valueOf(a.fileKey())));
+            if (!s.get().seen().equals(now)) {
+                // The cache may be behind the index (a scan only refreshed the scan cache): ask it.
+                s = servable(r.path(), true);
+                if (s.isEmpty() || r.offset() + r.length() > s.get().size()) {
+                    return new BlockResponse(r.requestId(), BlockResponse.Status.NOT_FOUND, ByteBuffer.allocate(0));
+                }
+            }
+            // A file modified within the scanner's racy window has no scan-cache entry yet: then
+            // its block is served only if it hashes as asked. Refusing it made every fresh change
+            // wait for the requester's retries (2 s, then 4 s) until the window passed.
+            boolean racy = s.get().seen().isEmpty();
+            if (!racy && !s.get().seen().equals(now)) {
                 // Changed since it was indexed: sending it would look like a forged block.
                 requestScan(List.of(r.path()));
                 return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
@@ -566,21 +626,39 @@ final class FolderRunner implements Folder {
                     }
                 }
             }
-            return new BlockResponse(r.requestId(), BlockResponse.Status.OK, data.flip());
+            data.flip();
+            if (racy && !sha256(data.duplicate()).equals(r.hash())) {
+                requestScan(List.of(r.path()));
+                return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
+            }
+            return new BlockResponse(r.requestId(), BlockResponse.Status.OK, data);
         } catch (IOException | RuntimeException e) {
             return new BlockResponse(r.requestId(), BlockResponse.Status.ERROR, ByteBuffer.allocate(0));
         }
     }
 
+    private static Sha256 sha256(ByteBuffer data) {
+        java.security.MessageDigest d = dev.cloudless.sync.core.crypto.Digests.sha256();
+        d.update(data);
+        return Sha256.of(d.digest());
+    }
+
     // ---- pulling ----
 
+    /** Pulls what is needed, querying the index again: call after anything changed it. */
     void schedulePull() {
         serial.execute(() -> {
-            if (!pullQueued) {
-                pullQueued = true;
-                serial.execute(this::runPull);
-            }
+            needsStale = true;
+            queuePull();
         });
+    }
+
+    /** Serial: runs the pull loop once, soon, without marking the snapshot stale. */
+    private void queuePull() {
+        if (!pullQueued) {
+            pullQueued = true;
+            serial.execute(this::runPull);
+        }
     }
 
     private void runPull() {
@@ -588,18 +666,20 @@ final class FolderRunner implements Folder {
         if (stopped || paused || state == FolderState.ERROR || state == FolderState.WAITING_FOR_CONFIRMATION) {
             return;
         }
-        List<Need> needs = index.needed();
+        boolean exhausted = pendingUpdates.isEmpty() && pendingDeletes.isEmpty();
+        if (needsStale || (exhausted && inFlight.isEmpty() && pulledSinceSnapshot)) {
+            needsStale = false;
+            pulledSinceSnapshot = false;
+            pendingUpdates.clear();
+            pendingDeletes.clear();
+            for (Need n : index.needed()) {
+                (n.kind() == Need.Kind.DELETE ? pendingDeletes : pendingUpdates).add(n);
+            }
+        }
         long now = System.nanoTime();
-        List<Need> deletes = new ArrayList<>();
         long earliestRetry = Long.MAX_VALUE;
-        for (Need n : needs) {
-            if (n.kind() == Need.Kind.DELETE) {
-                deletes.add(n);
-                continue;
-            }
-            if (inFlight.size() >= MAX_CONCURRENT_PULLS) {
-                break;
-            }
+        while (inFlight.size() < MAX_CONCURRENT_PULLS && !pendingUpdates.isEmpty()) {
+            Need n = pendingUpdates.poll();
             Retry r = retries.get(n.path());
             if (r != null && r.notBeforeNanos() > now) {
                 earliestRetry = Math.min(earliestRetry, r.notBeforeNanos());
@@ -609,17 +689,14 @@ final class FolderRunner implements Folder {
         }
         // Deletions last, deepest first and one at a time, once no update is in flight: a rename
         // then reuses the old file's blocks, and a directory is emptied before it is removed.
-        if (inFlight.isEmpty() && !deletes.isEmpty()) {
-            for (int i = deletes.size() - 1; i >= 0; i--) {
-                Need n = deletes.get(i);
-                Retry r = retries.get(n.path());
-                if (r != null && r.notBeforeNanos() > now) {
-                    earliestRetry = Math.min(earliestRetry, r.notBeforeNanos());
-                    continue;
-                }
-                start(n);
-                break;
+        while (inFlight.isEmpty() && pendingUpdates.isEmpty() && !pendingDeletes.isEmpty()) {
+            Need n = pendingDeletes.pollLast();
+            Retry r = retries.get(n.path());
+            if (r != null && r.notBeforeNanos() > now) {
+                earliestRetry = Math.min(earliestRetry, r.notBeforeNanos());
+                continue;
             }
+            start(n);
         }
         if (earliestRetry != Long.MAX_VALUE) {
             node.timer().schedule(this::schedulePull, Math.max(0, earliestRetry - now), TimeUnit.NANOSECONDS);
@@ -653,7 +730,7 @@ final class FolderRunner implements Folder {
                         node.publish(new SyncEvent.FileChanged(Instant.now(), id, n.path().toString(), kind,
                                 SyncEvent.Origin.REMOTE));
                     }
-                    broadcastIndex();
+                    announcePulled();
                 }
                 case NO_SOURCE -> backoff(n.path());
                 case SKIPPED_LOCAL_CHANGE -> {
@@ -662,7 +739,27 @@ final class FolderRunner implements Folder {
                 }
             }
         }
-        schedulePull();
+        pulledSinceSnapshot = true;
+        queuePull();
+    }
+
+    /** Serial: announces pulled records to the other peers, at most every {@link #PULL_ANNOUNCE_INTERVAL_NANOS}. */
+    private void announcePulled() {
+        if (broadcastScheduled) {
+            return;
+        }
+        long wait = lastBroadcastNanos + PULL_ANNOUNCE_INTERVAL_NANOS - System.nanoTime();
+        if (wait <= 0) {
+            lastBroadcastNanos = System.nanoTime();
+            broadcastIndex();
+            return;
+        }
+        broadcastScheduled = true;
+        node.timer().schedule(() -> serial.execute(() -> {
+            broadcastScheduled = false;
+            lastBroadcastNanos = System.nanoTime();
+            broadcastIndex();
+        }), wait, TimeUnit.NANOSECONDS);
     }
 
     private void backoff(FolderPath path) {
