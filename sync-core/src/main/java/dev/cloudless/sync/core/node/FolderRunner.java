@@ -177,8 +177,14 @@ final class FolderRunner implements Folder {
                 new Events(), node.io());
     }
 
-    /** Blocks requested from one peer at once: enough to cover the bandwidth-delay product of a LAN. */
-    static final int BLOCKS_IN_FLIGHT_PER_PEER = 32;
+    /**
+     * Blocks requested from one peer at once: enough to cover the bandwidth-delay product of a
+     * LAN with thread hops on both ends (32 left a 1 GiB transfer at about 40 MB/s). Kept below
+     * {@link PeerSession#MAX_SERVING} with room to spare: the server frees a slot only after its
+     * answer left, so a request sent right after an answer arrived can find all slots still
+     * taken, be answered BUSY, and cost the file a 2 s retry.
+     */
+    static final int BLOCKS_IN_FLIGHT_PER_PEER = PeerSession.MAX_SERVING * 3 / 4;
 
     private long loadIndexId() {
         Optional<byte[]> stored = index.meta(META_INDEX_ID);
@@ -562,7 +568,10 @@ final class FolderRunner implements Folder {
      * Decoding the local record per request cost more than the transfer: a 1 GiB file's record
      * lists 16,000 blocks, and every one of its 16,000 requests decoded all of them.
      */
-    private record Served(long generation, long size, Optional<ScanEntry> seen) {}
+    private record Served(long generation, long size, Optional<ScanEntry> seen, long loadedNanos) {}
+
+    /** How long a file served without a scan-cache entry (racy) is served by hash before the cache is asked again. */
+    static final long RACY_RECHECK_NANOS = 1_000_000_000L;
 
     /** Files served recently (pool threads); cleared when it reaches {@link #SERVED_CACHE_ENTRIES}. */
     private final Map<FolderPath, Served> served = new ConcurrentHashMap<>();
@@ -583,7 +592,7 @@ final class FolderRunner implements Folder {
         if (served.size() >= SERVED_CACHE_ENTRIES) {
             served.clear();
         }
-        Served now = new Served(generation, local.get().size(), index.scanned(path));
+        Served now = new Served(generation, local.get().size(), index.scanned(path), System.nanoTime());
         served.put(path, now);
         return Optional.of(now);
     }
@@ -602,7 +611,9 @@ final class FolderRunner implements Folder {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             Optional<ScanEntry> now = Optional.of(new ScanEntry(a.size(), a.lastModifiedTime().toInstant(),
                     a.fileKey() == null ? "" : String.valueOf(a.fileKey())));
-            if (!s.get().seen().equals(now)) {
+            boolean recheck = s.get().seen().isEmpty()
+                    ? System.nanoTime() - s.get().loadedNanos() > RACY_RECHECK_NANOS : !s.get().seen().equals(now);
+            if (recheck) {
                 // The cache may be behind the index (a scan only refreshed the scan cache): ask it.
                 s = servable(r.path(), true);
                 if (s.isEmpty() || r.offset() + r.length() > s.get().size()) {

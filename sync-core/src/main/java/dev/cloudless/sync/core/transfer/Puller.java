@@ -80,7 +80,7 @@ public final class Puller {
     /** Suffix of temporary download files. */
     public static final String TMP_SUFFIX = ".part";
     /** Blocks of one file being placed (resumed, reused or fetched) at the same time. */
-    public static final int BLOCKS_IN_FLIGHT_PER_FILE = 16;
+    public static final int BLOCKS_IN_FLIGHT_PER_FILE = 64;
     /** Local copies tried per block before fetching it: the first ones are usually right. */
     static final int MAX_REUSE_LOCATIONS = 4;
     /** Mode bits applied from records: rwx for all; setuid, setgid and sticky are never set from the network. */
