@@ -495,6 +495,7 @@ final class FolderRunner implements Folder {
             if (known != h.indexId()) {
                 // The peer's index is new to us or was reset: its old sequences mean nothing now.
                 index.forgetDevice(peer);
+                cachedCounts = null;
                 index.putMeta(META_PEER_INDEX_ID + peer, ByteBuffer.allocate(8).putLong(h.indexId()).array());
             }
             // Send what the peer lacks: everything if it never saw this index, else the tail.
@@ -821,6 +822,30 @@ final class FolderRunner implements Folder {
         }
     }
 
+    /** Counts with the index state they were computed at: local and connected peers' max sequences. */
+    private record CachedCounts(Map<String, Long> key, Counts counts) {}
+
+    private volatile CachedCounts cachedCounts;
+
+    /**
+     * The index totals, recomputed only when a sequence moved. Computing them decodes every
+     * record: a status poll once a second over 10,000 files kept each idle node at 8 % CPU.
+     */
+    private Counts counts() {
+        Map<String, Long> key = new HashMap<>();
+        key.put("", index.maxSequence());
+        for (PeerSession s : sessions.values()) {
+            key.put(s.device().toString(), index.maxSequence(s.device()));
+        }
+        CachedCounts cached = cachedCounts;
+        if (cached != null && cached.key().equals(key)) {
+            return cached.counts();
+        }
+        Counts c = index.counts();
+        cachedCounts = new CachedCounts(key, c);
+        return c;
+    }
+
     // ---- Folder API ----
 
     @Override
@@ -845,7 +870,7 @@ final class FolderRunner implements Folder {
 
     @Override
     public FolderStatus status() {
-        Counts c = index.counts();
+        Counts c = counts();
         return new FolderStatus(state, c.localFiles(), c.localBytes(), c.globalFiles(), c.globalBytes(),
                 c.neededFiles(), c.neededBytes(), Optional.ofNullable(lastScan), Optional.ofNullable(error));
     }
@@ -942,6 +967,7 @@ final class FolderRunner implements Folder {
                             archive.archive(e.path());
                         }
                         index.forgetLocal(e.path());
+                        cachedCounts = null;
                     } catch (IOException ex) {
                         node.publish(new SyncEvent.SyncError(Instant.now(), id, e.path().toString(),
                                 "cannot revert: " + ex.getMessage()));
