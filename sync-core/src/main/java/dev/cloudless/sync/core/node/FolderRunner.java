@@ -54,6 +54,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -84,6 +85,11 @@ final class FolderRunner implements Folder {
     static final int MIN_GUARDED_DELETIONS = 10;
     /** Target size of one index message. */
     static final int INDEX_BATCH_BYTES = 512 << 10;
+    /**
+     * Index announcements after finished pulls are at most this often: one per file made B send
+     * 10,000 tiny index messages (and query its index as often) for 10,000 files.
+     */
+    static final long PULL_ANNOUNCE_INTERVAL_NANOS = 200_000_000L;
     /** Records read from the index per page when sending it. */
     static final int INDEX_PAGE = 4096;
     static final int PROTOCOL_VERSION = 1;
@@ -127,6 +133,19 @@ final class FolderRunner implements Folder {
     private List<FileRecord> heldChanges;
     private boolean deletionsConfirmed;
     private boolean pullQueued;
+    /**
+     * Updates of the last {@link FolderIndex#needed()} snapshot not started yet, in path order,
+     * and its deletions, shallowest first (taken from the end). Re-querying after every finished
+     * file decoded the whole index per file: 10,000 files cost minutes.
+     */
+    private final ArrayDeque<Need> pendingUpdates = new ArrayDeque<>();
+    private final ArrayDeque<Need> pendingDeletes = new ArrayDeque<>();
+    /** The index changed since the snapshot (remote index, scan, retry due, peer joined): query again. */
+    private boolean needsStale = true;
+    /** A pull finished since the snapshot: its outcome may uncover more (e.g. a directory now empty). */
+    private boolean pulledSinceSnapshot;
+    private boolean broadcastScheduled;
+    private long lastBroadcastNanos;
     private final Set<FolderPath> inFlight = new HashSet<>();
     private final Map<FolderPath, Retry> retries = new HashMap<>();
     private final Map<FolderPath, Long> lastProgress = new ConcurrentHashMap<>();
@@ -160,8 +179,14 @@ final class FolderRunner implements Folder {
                 new Events(), node.io());
     }
 
-    /** Blocks requested from one peer at once: enough to cover the bandwidth-delay product of a LAN. */
-    static final int BLOCKS_IN_FLIGHT_PER_PEER = 32;
+    /**
+     * Blocks requested from one peer at once: enough to cover the bandwidth-delay product of a
+     * LAN with thread hops on both ends (32 left a 1 GiB transfer at about 40 MB/s). Kept below
+     * {@link PeerSession#MAX_SERVING} with room to spare: the server frees a slot only after its
+     * answer left, so a request sent right after an answer arrived can find all slots still
+     * taken, be answered BUSY, and cost the file a 2 s retry.
+     */
+    static final int BLOCKS_IN_FLIGHT_PER_PEER = PeerSession.MAX_SERVING * 3 / 4;
 
     private long loadIndexId() {
         Optional<byte[]> stored = index.meta(META_INDEX_ID);
@@ -364,7 +389,11 @@ final class FolderRunner implements Folder {
         deletionsConfirmed = false;
         applyLocalChanges(result);
         updateState();
-        schedulePull();
+        // A scan that found nothing new (e.g. the watcher reporting files the puller just wrote)
+        // changes no need; re-querying after each one decoded the whole index several times a second.
+        if (!result.changes().isEmpty()) {
+            schedulePull();
+        }
     }
 
     private void applyLocalChanges(ScanResult result) {
@@ -482,6 +511,7 @@ final class FolderRunner implements Folder {
             if (known != h.indexId()) {
                 // The peer's index is new to us or was reset: its old sequences mean nothing now.
                 index.forgetDevice(peer);
+                cachedCounts = null;
                 index.putMeta(META_PEER_INDEX_ID + peer, ByteBuffer.allocate(8).putLong(h.indexId()).array());
             }
             // Send what the peer lacks: everything if it never saw this index, else the tail.
@@ -515,8 +545,26 @@ final class FolderRunner implements Folder {
                 s.reject("bad index update: " + e.getMessage());
                 return;
             }
-            schedulePull();
+            if (mayCreateNeeds(u.records())) {
+                schedulePull();
+            }
         });
+    }
+
+    /**
+     * Whether any of {@code records} may be needed: not when the local record has seen its version
+     * already (EQUAL or older is never needed). Peers echo every record they pulled from us; re-
+     * querying the whole index for each such announcement kept the sending node busy decoding
+     * 20,000 records every 200 ms while it served 10,000 files.
+     */
+    private boolean mayCreateNeeds(List<SequencedRecord> records) {
+        for (SequencedRecord sr : records) {
+            Optional<FileRecord> local = index.local(sr.record().path());
+            if (local.isEmpty() || !local.get().version().dominates(sr.record().version())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends local records above {@code s.sentUpTo}; only signed records leave this device. */
@@ -554,24 +602,78 @@ final class FolderRunner implements Folder {
         }
     }
 
+    /**
+     * What {@link #serveBlock} needs of a local file, as of local sequence {@code generation}.
+     * Decoding the local record per request cost more than the transfer: a 1 GiB file's record
+     * lists 16,000 blocks, and every one of its 16,000 requests decoded all of them.
+     */
+    private record Served(long generation, long size, int maxBlock, Optional<ScanEntry> seen, long loadedNanos) {}
+
+    /** How long a file served without a scan-cache entry (racy) is served by hash before the cache is asked again. */
+    static final long RACY_RECHECK_NANOS = 1_000_000_000L;
+
+    /** Files served recently (pool threads); cleared when it reaches {@link #SERVED_CACHE_ENTRIES}. */
+    private final Map<FolderPath, Served> served = new ConcurrentHashMap<>();
+    static final int SERVED_CACHE_ENTRIES = 256;
+
+    /** The local file's size and scan entry, from the cache unless {@code fresh} or a local record changed since. */
+    private Optional<Served> servable(FolderPath path, boolean fresh) {
+        long generation = index.maxSequence();
+        Served s = served.get(path);
+        if (!fresh && s != null && s.generation() == generation) {
+            return Optional.of(s);
+        }
+        Optional<FileRecord> local = index.local(path);
+        if (local.isEmpty() || local.get().deleted() || local.get().type() != FileRecord.Type.FILE) {
+            served.remove(path);
+            return Optional.empty();
+        }
+        if (served.size() >= SERVED_CACHE_ENTRIES) {
+            served.clear();
+        }
+        int maxBlock = 0;
+        for (dev.cloudless.sync.core.block.Block b : local.get().blocks()) {
+            maxBlock = Math.max(maxBlock, b.length());
+        }
+        Served now = new Served(generation, local.get().size(), maxBlock, index.scanned(path), System.nanoTime());
+        served.put(path, now);
+        return Optional.of(now);
+    }
+
     /** Answers a block request from the local copy; runs on the node's pool. */
     BlockResponse serveBlock(BlockRequest r) {
         if (paused || stopped) {
             return new BlockResponse(r.requestId(), BlockResponse.Status.BUSY, ByteBuffer.allocate(0));
         }
-        Optional<FileRecord> local = index.local(r.path());
-        if (local.isEmpty() || local.get().deleted() || local.get().type() != FileRecord.Type.FILE
-                || !isBlockOf(local.get(), r)) {
-            // Only whole blocks of the current version are served: a request for any other
-            // range (or an oversized one) costs the requester a round trip and us nothing.
+        Optional<Served> s = servable(r.path(), false);
+        if (s.isEmpty() || r.offset() + r.length() > s.get().size() || r.length() > s.get().maxBlock()) {
+            // Nothing beyond the file's largest block is served: a hostile request for 16 MiB
+            // ranges costs the requester a round trip and us no memory.
             return new BlockResponse(r.requestId(), BlockResponse.Status.NOT_FOUND, ByteBuffer.allocate(0));
         }
         try {
             Path file = r.path().resolveIn(root);
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            Optional<ScanEntry> seen = index.scanned(r.path());
-            ScanEntry now = new ScanEntry(a.size(), a.lastModifiedTime().toInstant(),
-                    a.fileKey() == null ? "" : String.valueOf(a.fileKey()));
+            Optional<ScanEntry> now = Optional.of(new ScanEntry(a.size(), a.lastModifiedTime().toInstant(),
+                    a.fileKey() == null ? "" : String.valueOf(a.fileKey())));
+            boolean recheck = s.get().seen().isEmpty()
+                    ? System.nanoTime() - s.get().loadedNanos() > RACY_RECHECK_NANOS : !s.get().seen().equals(now);
+            if (recheck) {
+                // The cache may be behind the index (a scan only refreshed the scan cache): ask it.
+                s = servable(r.path(), true);
+                if (s.isEmpty() || r.offset() + r.length() > s.get().size() || r.length() > s.get().maxBlock()) {
+                    return new BlockResponse(r.requestId(), BlockResponse.Status.NOT_FOUND, ByteBuffer.allocate(0));
+                }
+            }
+            // A file modified within the scanner's racy window has no scan-cache entry yet: then
+            // its block is served only if it hashes as asked. Refusing it made every fresh change
+            // wait for the requester's retries (2 s, then 4 s) until the window passed.
+            boolean racy = s.get().seen().isEmpty();
+            if (!racy && !s.get().seen().equals(now)) {
+                // Changed since it was indexed: sending it would look like a forged block.
+                requestScan(List.of(r.path()));
+                return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
+            }
             ByteBuffer data = ByteBuffer.allocate(r.length());
             BasicFileAttributes after;
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -584,15 +686,12 @@ final class FolderRunner implements Folder {
                 after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             }
             data.flip();
-            // The scan cache vouches for the bytes only if it matched before and after the read.
-            // Otherwise (a file younger than the scanner's racy window, which is never cached, or
-            // one being written right now) send the bytes only if they are the block asked for:
-            // answering CHANGED made every fresh file wait for the racy window plus a pull
-            // backoff (seconds), and reading without a second stat could send a torn block that
-            // the receiver must treat as forged.
+            // A racy file (no scan-cache entry yet) is served only if the block hashes as asked;
+            // so is one that changed during the read (a second stat), which could be torn: the
+            // receiver would take a torn block for a forgery.
             ScanEntry afterRead = new ScanEntry(after.size(), after.lastModifiedTime().toInstant(),
                     after.fileKey() == null ? "" : String.valueOf(after.fileKey()));
-            boolean vouched = seen.isPresent() && seen.get().equals(now) && now.equals(afterRead);
+            boolean vouched = !racy && now.get().equals(afterRead);
             if (!vouched && !sha256(data.duplicate()).equals(r.hash())) {
                 requestScan(List.of(r.path()));
                 return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
@@ -603,25 +702,6 @@ final class FolderRunner implements Folder {
         }
     }
 
-    /** Whether {@code r} asks for exactly one block of {@code record}: offset, length and hash. */
-    static boolean isBlockOf(FileRecord record, BlockRequest r) {
-        List<dev.cloudless.sync.core.block.Block> blocks = record.blocks();
-        int lo = 0;
-        int hi = blocks.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            dev.cloudless.sync.core.block.Block b = blocks.get(mid);
-            if (b.offset() < r.offset()) {
-                lo = mid + 1;
-            } else if (b.offset() > r.offset()) {
-                hi = mid - 1;
-            } else {
-                return b.length() == r.length() && b.hash().equals(r.hash());
-            }
-        }
-        return false;
-    }
-
     private static Sha256 sha256(ByteBuffer buf) {
         MessageDigest md = Digests.sha256();
         md.update(buf);
@@ -630,13 +710,20 @@ final class FolderRunner implements Folder {
 
     // ---- pulling ----
 
+    /** Pulls what is needed, querying the index again: call after anything changed it. */
     void schedulePull() {
         serial.execute(() -> {
-            if (!pullQueued) {
-                pullQueued = true;
-                serial.execute(this::runPull);
-            }
+            needsStale = true;
+            queuePull();
         });
+    }
+
+    /** Serial: runs the pull loop once, soon, without marking the snapshot stale. */
+    private void queuePull() {
+        if (!pullQueued) {
+            pullQueued = true;
+            serial.execute(this::runPull);
+        }
     }
 
     private void runPull() {
@@ -644,16 +731,24 @@ final class FolderRunner implements Folder {
         if (stopped || paused || state == FolderState.ERROR || state == FolderState.WAITING_FOR_CONFIRMATION) {
             return;
         }
-        List<Need> needs = index.needed();
+        boolean exhausted = pendingUpdates.isEmpty() && pendingDeletes.isEmpty();
+        if (needsStale || (exhausted && inFlight.isEmpty() && pulledSinceSnapshot)) {
+            needsStale = false;
+            pulledSinceSnapshot = false;
+            pendingUpdates.clear();
+            pendingDeletes.clear();
+            for (Need n : index.needed()) {
+                (n.kind() == Need.Kind.DELETE ? pendingDeletes : pendingUpdates).add(n);
+            }
+        }
         long now = System.nanoTime();
-        List<Need> deletes = new ArrayList<>();
         long earliestRetry = Long.MAX_VALUE;
         // Directories first, so files land in directories made from their records (mode, mtime)
         // rather than in ones the puller had to invent, which the scanner would take for edits.
         boolean dirsPending = false;
-        for (Need n : needs) {
-            if (n.kind() != Need.Kind.DELETE && n.record().type() == FileRecord.Type.DIRECTORY
-                    && !n.record().deleted()) {
+        for (Need n : pendingUpdates) {
+            if (n.record().type() == FileRecord.Type.DIRECTORY && !n.record().deleted()
+                    && !inFlight.contains(n.path())) {
                 Retry r = retries.get(n.path());
                 if (r == null || r.notBeforeNanos() <= now) {
                     dirsPending = true;
@@ -661,17 +756,11 @@ final class FolderRunner implements Folder {
                 }
             }
         }
-        for (Need n : needs) {
-            if (n.kind() == Need.Kind.DELETE) {
-                deletes.add(n);
-                continue;
-            }
-            if (dirsPending) {
-                break;
-            }
-            if (inFlight.size() >= MAX_CONCURRENT_PULLS) {
-                break;
-            }
+        if (dirsPending) {
+            pendingUpdates.removeIf(n -> inFlight.contains(n.path()));
+        }
+        while (!dirsPending && inFlight.size() < MAX_CONCURRENT_PULLS && !pendingUpdates.isEmpty()) {
+            Need n = pendingUpdates.poll();
             Retry r = retries.get(n.path());
             if (r != null && r.notBeforeNanos() > now) {
                 earliestRetry = Math.min(earliestRetry, r.notBeforeNanos());
@@ -681,17 +770,14 @@ final class FolderRunner implements Folder {
         }
         // Deletions last, deepest first and one at a time, once no update is in flight: a rename
         // then reuses the old file's blocks, and a directory is emptied before it is removed.
-        if (inFlight.isEmpty() && !deletes.isEmpty()) {
-            for (int i = deletes.size() - 1; i >= 0; i--) {
-                Need n = deletes.get(i);
-                Retry r = retries.get(n.path());
-                if (r != null && r.notBeforeNanos() > now) {
-                    earliestRetry = Math.min(earliestRetry, r.notBeforeNanos());
-                    continue;
-                }
-                start(n);
-                break;
+        while (inFlight.isEmpty() && pendingUpdates.isEmpty() && !pendingDeletes.isEmpty()) {
+            Need n = pendingDeletes.pollLast();
+            Retry r = retries.get(n.path());
+            if (r != null && r.notBeforeNanos() > now) {
+                earliestRetry = Math.min(earliestRetry, r.notBeforeNanos());
+                continue;
             }
+            start(n);
         }
         if (earliestRetry != Long.MAX_VALUE) {
             node.timer().schedule(this::schedulePull, Math.max(0, earliestRetry - now), TimeUnit.NANOSECONDS);
@@ -725,7 +811,7 @@ final class FolderRunner implements Folder {
                         node.publish(new SyncEvent.FileChanged(Instant.now(), id, n.path().toString(), kind,
                                 SyncEvent.Origin.REMOTE));
                     }
-                    broadcastIndex();
+                    announcePulled();
                 }
                 case NO_SOURCE -> backoff(n.path());
                 case SKIPPED_LOCAL_CHANGE -> {
@@ -734,7 +820,27 @@ final class FolderRunner implements Folder {
                 }
             }
         }
-        schedulePull();
+        pulledSinceSnapshot = true;
+        queuePull();
+    }
+
+    /** Serial: announces pulled records to the other peers, at most every {@link #PULL_ANNOUNCE_INTERVAL_NANOS}. */
+    private void announcePulled() {
+        if (broadcastScheduled) {
+            return;
+        }
+        long wait = lastBroadcastNanos + PULL_ANNOUNCE_INTERVAL_NANOS - System.nanoTime();
+        if (wait <= 0) {
+            lastBroadcastNanos = System.nanoTime();
+            broadcastIndex();
+            return;
+        }
+        broadcastScheduled = true;
+        node.timer().schedule(() -> serial.execute(() -> {
+            broadcastScheduled = false;
+            lastBroadcastNanos = System.nanoTime();
+            broadcastIndex();
+        }), wait, TimeUnit.NANOSECONDS);
     }
 
     private void backoff(FolderPath path) {
@@ -763,6 +869,30 @@ final class FolderRunner implements Folder {
         }
     }
 
+    /** Counts with the index state they were computed at: local and connected peers' max sequences. */
+    private record CachedCounts(Map<String, Long> key, Counts counts) {}
+
+    private volatile CachedCounts cachedCounts;
+
+    /**
+     * The index totals, recomputed only when a sequence moved. Computing them decodes every
+     * record: a status poll once a second over 10,000 files kept each idle node at 8 % CPU.
+     */
+    private Counts counts() {
+        Map<String, Long> key = new HashMap<>();
+        key.put("", index.maxSequence());
+        for (PeerSession s : sessions.values()) {
+            key.put(s.device().toString(), index.maxSequence(s.device()));
+        }
+        CachedCounts cached = cachedCounts;
+        if (cached != null && cached.key().equals(key)) {
+            return cached.counts();
+        }
+        Counts c = index.counts();
+        cachedCounts = new CachedCounts(key, c);
+        return c;
+    }
+
     // ---- Folder API ----
 
     @Override
@@ -787,7 +917,7 @@ final class FolderRunner implements Folder {
 
     @Override
     public FolderStatus status() {
-        Counts c = index.counts();
+        Counts c = counts();
         return new FolderStatus(state, c.localFiles(), c.localBytes(), c.globalFiles(), c.globalBytes(),
                 c.neededFiles(), c.neededBytes(), Optional.ofNullable(lastScan), Optional.ofNullable(error));
     }
@@ -886,6 +1016,7 @@ final class FolderRunner implements Folder {
                             archive.archive(e.path());
                         }
                         index.forgetLocal(e.path());
+                        cachedCounts = null;
                     } catch (IOException ex) {
                         node.publish(new SyncEvent.SyncError(Instant.now(), id, e.path().toString(),
                                 "cannot revert: " + ex.getMessage()));

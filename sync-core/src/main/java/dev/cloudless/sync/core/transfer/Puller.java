@@ -80,7 +80,7 @@ public final class Puller {
     /** Suffix of temporary download files. */
     public static final String TMP_SUFFIX = ".part";
     /** Blocks of one file being placed (resumed, reused or fetched) at the same time. */
-    public static final int BLOCKS_IN_FLIGHT_PER_FILE = 16;
+    public static final int BLOCKS_IN_FLIGHT_PER_FILE = 64;
     /** Local copies tried per block before fetching it: the first ones are usually right. */
     static final int MAX_REUSE_LOCATIONS = 4;
     /** Mode bits applied from records: rwx for all; setuid, setgid and sticky are never set from the network. */
@@ -846,10 +846,69 @@ public final class Puller {
         return out;
     }
 
-    private static void fsyncDirectory(Path dir) {
+    /** Group commit of directory fsyncs, per directory; entries are dropped when idle. */
+    private final Map<Path, DirSync> dirSyncs = new HashMap<>(); // guarded by itself
+
+    /** One directory's fsync state: tickets handed out and covered, and whether one runs. */
+    private static final class DirSync {
+        long requested;
+        long completed;
+        boolean running;
+    }
+
+    /**
+     * Makes the renames done in {@code dir} so far durable. Concurrent callers share one fsync:
+     * a call returns once an fsync that started after the call began has finished. Files pulled
+     * in path order land in the same directory together, and one fsync per file was half of the
+     * time of pulling 10,000 small files.
+     */
+    private void fsyncDirectory(Path dir) {
         if (dir == null) {
             return;
         }
+        DirSync d;
+        long ticket;
+        synchronized (dirSyncs) {
+            d = dirSyncs.computeIfAbsent(dir, k -> new DirSync());
+            ticket = ++d.requested;
+        }
+        boolean interrupted = false;
+        while (true) {
+            long upTo;
+            synchronized (dirSyncs) {
+                if (d.completed >= ticket) {
+                    if (!d.running && d.completed == d.requested) {
+                        dirSyncs.remove(dir, d);
+                    }
+                    break;
+                }
+                if (d.running) {
+                    try {
+                        dirSyncs.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                    continue;
+                }
+                d.running = true;
+                upTo = d.requested;
+            }
+            try {
+                forceDirectory(dir);
+            } finally {
+                synchronized (dirSyncs) {
+                    d.completed = upTo;
+                    d.running = false;
+                    dirSyncs.notifyAll();
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {
