@@ -130,7 +130,8 @@ final class FolderRunner implements Folder {
     private final SortedSet<FolderPath> scanPaths = new TreeSet<>();
     private boolean scanQueued;
     private boolean scanning;
-    private List<FileRecord> heldChanges;
+    /** A scan's changes were held back by the mass-delete guard. */
+    private boolean changesHeld;
     private boolean deletionsConfirmed;
     private boolean pullQueued;
     /**
@@ -381,7 +382,7 @@ final class FolderRunner implements Folder {
         }
         if (!deletionsConfirmed && result.deletions() >= MIN_GUARDED_DELETIONS
                 && result.deletions() > config.maxDeleteShare() * result.liveFilesBefore()) {
-            heldChanges = result.changes();
+            changesHeld = true;
             setState(FolderState.WAITING_FOR_CONFIRMATION);
             node.publish(new SyncEvent.DeletionsPending(Instant.now(), id, result.deletions(), result.liveFilesBefore()));
             return;
@@ -984,14 +985,14 @@ final class FolderRunner implements Folder {
             if (state != FolderState.WAITING_FOR_CONFIRMATION) {
                 return;
             }
-            List<FileRecord> held = heldChanges;
-            heldChanges = null;
+            boolean held = changesHeld;
+            changesHeld = false;
             state = FolderState.IDLE;
             node.publish(new SyncEvent.FolderStateChanged(Instant.now(), id, FolderState.WAITING_FOR_CONFIRMATION,
                     FolderState.IDLE));
             // The held scan may be stale by now: confirm the next scan instead of applying old records.
             deletionsConfirmed = true;
-            if (held != null) {
+            if (held) {
                 requestScan(null);
             }
         });
@@ -1062,9 +1063,5 @@ final class FolderRunner implements Folder {
             node.publish(new SyncEvent.FileConflicted(Instant.now(), id, path.toString(), conflictCopy.toString()));
         }
 
-        @Override
-        public void deleted(FolderPath path) {
-            // Reported from onPulled, once the tombstone is in the index.
-        }
     }
 }
