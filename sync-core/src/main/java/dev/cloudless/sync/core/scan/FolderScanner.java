@@ -489,20 +489,19 @@ public final class FolderScanner {
                 }
                 return;
             }
-            VersionVector version;
-            if (local.isPresent()) {
-                version = local.get().version().increment(me);
-            } else {
-                Optional<FileRecord> global = index.global(path);
-                if (global.isPresent() && !global.get().deleted() && sameState(global.get(), type, mode, blocks, target)) {
-                    // Arrived from elsewhere (copied in, or pulled before the index was lost): the
-                    // local state IS the global record, version and all, so it is no conflict.
-                    live.add(settings.signer().map(global.get()::sign).orElse(global.get()));
-                    defer(path, cacheEntry);
-                    return;
-                }
-                version = VersionVector.empty().increment(me);
+            // The disk may already hold the global state: copied in, pulled before the index was
+            // lost, or written by the puller a moment before it records it (the watcher can fire
+            // in between). Then the local state IS the global record, version and all: adopting it
+            // avoids a spurious local version that would conflict with the very change it holds.
+            Optional<FileRecord> global = index.global(path);
+            if (global.isPresent() && !global.get().deleted() && sameState(global.get(), type, mode, blocks, target)
+                    && (local.isEmpty() || global.get().version().dominates(local.get().version()))) {
+                live.add(settings.signer().map(global.get()::sign).orElse(global.get()));
+                defer(path, cacheEntry);
+                return;
             }
+            VersionVector version = local.isPresent() ? local.get().version().increment(me)
+                    : VersionVector.empty().increment(me);
             FileRecord r = switch (type) {
                 case FILE -> FileRecord.file(path, blocks.size(), f.mtime(), mode, version, blocks.blocks(), me);
                 case DIRECTORY -> FileRecord.directory(path, f.mtime(), mode, version, me);

@@ -644,6 +644,26 @@ class FolderScannerTest {
     }
 
     @Test
+    void aFileThePullerWroteBeforeRecordingItAdoptsTheNewerGlobalVersion() throws Exception {
+        // The watcher can fire between the puller's rename and its index write: the disk then
+        // holds the newer global content while the local record is still the older version.
+        Ed25519.SigningKey signer = secrets.signingKey().orElseThrow();
+        write("race.txt", "version one");
+        scanner.commit(scan());
+        FileRecord mine = index.local(p("race.txt")).orElseThrow();
+        byte[] two = "version two, from the peer".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        FileBlocks blocks = new BlockHasher(PARAMS).hash(new java.io.ByteArrayInputStream(two));
+        FileRecord newer = FileRecord.file(p("race.txt"), two.length, Instant.ofEpochSecond(1_600_000_000L),
+                mine.permissions(), mine.version().increment(PEER), blocks.blocks(), PEER).sign(signer);
+        DeviceId peer = DeviceId.fromPublicKey(Ed25519.publicKey(new byte[32]));
+        index.applyRemote(peer, List.of(new SequencedRecord(1, newer)));
+
+        Files.write(root.resolve("race.txt"), two); // what the puller put in place
+        FileRecord emitted = byPath(scan()).get("race.txt");
+        assertEquals(newer, emitted, "the newer global record, not a local version concurrent with it");
+    }
+
+    @Test
     void cancellationStopsTheScanWithoutAResult() throws Exception {
         for (int i = 0; i < 20; i++) {
             write("f" + i, "x");
