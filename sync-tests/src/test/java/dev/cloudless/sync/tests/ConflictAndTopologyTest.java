@@ -108,4 +108,21 @@ class ConflictAndTopologyTest {
             assertEquals("2", Files.readString(b.path("two.txt")));
         }
     }
+
+    @Test
+    void aNodeRestartedBeforeItsPeersFirstReachedItIsDialledAgain() throws IOException {
+        // Found by ConvergenceProperties: a dial whose handshake failed (the node was stopping)
+        // never reached the dialer, so the peers never tried again.
+        try (Cluster c = new Cluster(dir, SyncKey.generate())) {
+            for (int i = 0; i < 3; i++) {
+                c.add("n" + i);
+            }
+            Cluster.Member first = c.members().get(0);
+            first.stop();
+            first.start();
+            c.members().get(1).write("x.txt", "from n1");
+            c.awaitConverged(CONVERGE);
+            assertEquals("from n1", Files.readString(first.path("x.txt")));
+        }
+    }
 }

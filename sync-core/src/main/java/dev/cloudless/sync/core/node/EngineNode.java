@@ -165,7 +165,7 @@ final class EngineNode implements SyncNode {
             connection.close();
             return;
         }
-        SecureChannel.server(connection, this::folderSecrets, identity, channelSettings(), new PeerSession(this, null));
+        SecureChannel.server(connection, this::folderSecrets, identity, channelSettings(), new PeerSession(this, null, null));
     }
 
     /** Dials {@code address} for {@code folder}; {@code key} is the dialer's name for the target. */
@@ -180,7 +180,7 @@ final class EngineNode implements SyncNode {
                 conn.close();
                 return;
             }
-            SecureChannel.client(conn, folder.handshakeSecret(), identity, channelSettings(), new PeerSession(this, key));
+            SecureChannel.client(conn, folder.handshakeSecret(), identity, channelSettings(), new PeerSession(this, key, folder));
         });
     }
 
@@ -211,10 +211,10 @@ final class EngineNode implements SyncNode {
             default -> { }
         }
         if (f != null) {
-            f.detach(s, why);
-        } else if (s.dialed() != null) {
-            // Failed before a folder was bound: only client channels know their folder.
-            LOG.debug("session to {} closed before establishment: {}", s.dialed(), why);
+            f.detach(s, why); // also re-arms the dialer of a dialled session, established or not
+        } else {
+            LOG.debug("accepted connection from {} closed before establishment: {}",
+                    ch.connection().remoteAddress(), why);
         }
     }
 

@@ -75,9 +75,16 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
     /** Whether PeerConnected was published (so PeerDisconnected must be); folder's serial executor only. */
     boolean announced;
 
-    PeerSession(EngineNode node, InetSocketAddress dialed) {
+    /**
+     * A session for an accepted connection ({@code dialed} and {@code folder} null: the handshake
+     * tells the folder) or for one dialled for {@code folder} at {@code dialed}. A dialled session
+     * knows its folder from the start, so a handshake that fails still reaches the folder's
+     * dialer, which then tries again.
+     */
+    PeerSession(EngineNode node, InetSocketAddress dialed, FolderRunner folder) {
         this.node = node;
         this.dialed = dialed;
+        this.folder = folder;
     }
 
     /** The address this session was dialled at, or null for an accepted connection. */
