@@ -49,9 +49,9 @@ class ConflictAndTopologyTest {
             assertTrue(contents.contains("edited on A") && contents.contains("edited on B, later"), contents::toString);
             assertTrue(tree.keySet().stream().anyMatch(p -> p.matches("notes\\.sync-conflict-\\d{8}-\\d{6}-[A-Z0-9]{7}\\.txt")),
                     tree.keySet()::toString);
-            boolean reported = !a.events(SyncEvent.FileConflicted.class, e -> true).isEmpty()
-                    || !b.events(SyncEvent.FileConflicted.class, e -> true).isEmpty();
-            assertTrue(reported, "a conflict event on one side");
+            Cluster.await(CONVERGE, "a conflict event on one side",
+                    () -> !a.events(SyncEvent.FileConflicted.class, e -> true).isEmpty()
+                            || !b.events(SyncEvent.FileConflicted.class, e -> true).isEmpty());
         }
     }
 

@@ -39,7 +39,9 @@ class SafetyTest {
             }
             Cluster.await(CONVERGE, "A to wait for confirmation",
                     () -> a.folderHandle().status().state() == FolderState.WAITING_FOR_CONFIRMATION);
-            assertEquals(1, a.events(SyncEvent.DeletionsPending.class, e -> e.deletions() == 15).size());
+            // Events arrive on the subscription's own thread: wait for it rather than race it.
+            Cluster.await(CONVERGE, "the DeletionsPending event",
+                    () -> a.events(SyncEvent.DeletionsPending.class, e -> e.deletions() == 15).size() == 1);
             Cluster.sleep(500);
             assertTrue(Files.exists(b.path("f0.txt")), "nothing was deleted on B yet");
             a.folderHandle().confirmDeletions();

@@ -383,8 +383,8 @@ final class FolderRunner implements Folder {
         if (!deletionsConfirmed && result.deletions() >= MIN_GUARDED_DELETIONS
                 && result.deletions() > config.maxDeleteShare() * result.liveFilesBefore()) {
             changesHeld = true;
-            setState(FolderState.WAITING_FOR_CONFIRMATION);
             node.publish(new SyncEvent.DeletionsPending(Instant.now(), id, result.deletions(), result.liveFilesBefore()));
+            setState(FolderState.WAITING_FOR_CONFIRMATION);
             return;
         }
         deletionsConfirmed = false;
