@@ -28,9 +28,11 @@ import java.util.Objects;
  * @param maxDeleteShare a scan deleting more than this share of the folder's files pauses for
  *     confirmation ({@link Folder#confirmDeletions()}); 1.0 turns the guard off
  * @param archiveRetention how long replaced and deleted files stay in {@code .sync/Archive/}
+ * @param discovery which ways of finding peers this folder uses besides {@code peers}
  */
 public record FolderConfig(Path path, SyncKey key, List<InetSocketAddress> peers, Duration rescanInterval,
-                           boolean watch, double maxDeleteShare, Duration archiveRetention) {
+                           boolean watch, double maxDeleteShare, Duration archiveRetention,
+                           DiscoverySettings discovery) {
     /** BitTorrent Sync's default rescan period. */
     public static final Duration DEFAULT_RESCAN_INTERVAL = Duration.ofSeconds(60);
     /** Default share of the folder a scan may delete before asking for confirmation. */
@@ -45,6 +47,7 @@ public record FolderConfig(Path path, SyncKey key, List<InetSocketAddress> peers
         peers = List.copyOf(Objects.requireNonNull(peers, "FolderConfig.peers"));
         Objects.requireNonNull(rescanInterval, "FolderConfig.rescanInterval");
         Objects.requireNonNull(archiveRetention, "FolderConfig.archiveRetention");
+        Objects.requireNonNull(discovery, "FolderConfig.discovery");
         if (key.level() == AccessLevel.ENCRYPTED) {
             throw new IllegalArgumentException("FolderConfig.key: the encrypted (store-only) access level is not"
                     + " supported by this version; use a read-write or read-only key");
@@ -60,7 +63,10 @@ public record FolderConfig(Path path, SyncKey key, List<InetSocketAddress> peers
         }
     }
 
-    /** A builder with the defaults: no peers, watcher on, 60 s rescans, 50 % guard, 30 days of archive. */
+    /**
+     * A builder with the defaults: no peers, watcher on, 60 s rescans, 50 % guard, 30 days of
+     * archive, {@link DiscoverySettings#DEFAULT} discovery.
+     */
     public static Builder builder(Path path, SyncKey key) {
         return new Builder(path, key);
     }
@@ -73,6 +79,7 @@ public record FolderConfig(Path path, SyncKey key, List<InetSocketAddress> peers
         b.watch = watch;
         b.maxDeleteShare = maxDeleteShare;
         b.archiveRetention = archiveRetention;
+        b.discovery = discovery;
         return b;
     }
 
@@ -85,6 +92,7 @@ public record FolderConfig(Path path, SyncKey key, List<InetSocketAddress> peers
         private boolean watch = true;
         private double maxDeleteShare = DEFAULT_MAX_DELETE_SHARE;
         private Duration archiveRetention = DEFAULT_ARCHIVE_RETENTION;
+        private DiscoverySettings discovery = DiscoverySettings.DEFAULT;
 
         private Builder(Path path, SyncKey key) {
             this.path = Objects.requireNonNull(path, "path");
@@ -121,9 +129,16 @@ public record FolderConfig(Path path, SyncKey key, List<InetSocketAddress> peers
             return this;
         }
 
+        /** Which ways of finding peers the folder uses (default {@link DiscoverySettings#DEFAULT}). */
+        public Builder discovery(DiscoverySettings settings) {
+            this.discovery = settings;
+            return this;
+        }
+
         /** The configuration; throws {@link IllegalArgumentException} naming an invalid field. */
         public FolderConfig build() {
-            return new FolderConfig(path, key, peers, rescanInterval, watch, maxDeleteShare, archiveRetention);
+            return new FolderConfig(path, key, peers, rescanInterval, watch, maxDeleteShare, archiveRetention,
+                    discovery);
         }
     }
 }

@@ -18,9 +18,10 @@ import java.util.Set;
  * @param deviceName the name announced to peers
  * @param rateLimits initial transfer limits
  * @param shutdownTimeout bound on how long closing may take
+ * @param dhtBootstrap DHT nodes to bootstrap from (empty: the DHT contacts nobody)
  */
 public record NodeSettings(Path dataDir, List<FolderConfig> folders, List<InetSocketAddress> listen, String deviceName,
-                           RateLimits rateLimits, Duration shutdownTimeout) {
+                           RateLimits rateLimits, Duration shutdownTimeout, List<InetSocketAddress> dhtBootstrap) {
     /** Longest device name, in characters. */
     public static final int MAX_DEVICE_NAME_CHARS = 64;
 
@@ -32,6 +33,7 @@ public record NodeSettings(Path dataDir, List<FolderConfig> folders, List<InetSo
         Objects.requireNonNull(deviceName, "deviceName");
         Objects.requireNonNull(rateLimits, "rateLimits");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        dhtBootstrap = List.copyOf(dhtBootstrap);
         Set<Path> paths = new HashSet<>();
         Set<String> ids = new HashSet<>();
         for (FolderConfig f : folders) {

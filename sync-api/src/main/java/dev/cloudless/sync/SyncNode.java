@@ -96,12 +96,22 @@ public interface SyncNode extends AutoCloseable {
         /** Default bound on how long {@link SyncNode#close()} may take. */
         public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
+        /**
+         * The public mainline-DHT routers that BitTorrent clients bootstrap from. Never used unless
+         * passed to {@link #dhtBootstrap}.
+         */
+        public static final List<InetSocketAddress> PUBLIC_DHT_BOOTSTRAP = List.of(
+                InetSocketAddress.createUnresolved("router.bittorrent.com", 6881),
+                InetSocketAddress.createUnresolved("router.utorrent.com", 6881),
+                InetSocketAddress.createUnresolved("dht.transmissionbt.com", 6881));
+
         private Path dataDir;
         private final List<FolderConfig> folders = new ArrayList<>();
         private final List<InetSocketAddress> listen = new ArrayList<>();
         private String deviceName;
         private RateLimits rateLimits = RateLimits.UNLIMITED;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private final List<InetSocketAddress> dhtBootstrap = new ArrayList<>();
 
         Builder() {
         }
@@ -165,6 +175,18 @@ public interface SyncNode extends AutoCloseable {
         }
 
         /**
+         * Adds DHT nodes to join the mainline DHT through; repeatable. Default: none, so the DHT
+         * contacts nobody. {@link #PUBLIC_DHT_BOOTSTRAP} lists the public routers most clients use;
+         * host names are resolved on each bootstrap attempt.
+         */
+        public Builder dhtBootstrap(InetSocketAddress... nodes) {
+            for (InetSocketAddress n : nodes) {
+                dhtBootstrap.add(Objects.requireNonNull(n, "dhtBootstrap"));
+            }
+            return this;
+        }
+
+        /**
          * The node, not yet started.
          *
          * @throws IllegalArgumentException naming the invalid setting
@@ -186,7 +208,8 @@ public interface SyncNode extends AutoCloseable {
                         + " characters: '" + name + "'");
             }
             List<InetSocketAddress> addresses = listen.isEmpty() ? List.of(new InetSocketAddress(0)) : listen;
-            NodeSettings settings = new NodeSettings(dataDir, folders, addresses, name, rateLimits, shutdownTimeout);
+            NodeSettings settings = new NodeSettings(dataDir, folders, addresses, name, rateLimits, shutdownTimeout,
+                    dhtBootstrap);
             NodeFactory factory = ServiceLoader.load(NodeFactory.class, SyncNode.class.getClassLoader()).findFirst()
                     .orElseThrow(() -> new IllegalStateException(
                             "no sync engine on the class path: add the sync-core dependency"));

@@ -312,7 +312,7 @@ final class EngineNode implements SyncNode {
         all.add(config);
         // Reuses the settings' validation of duplicate paths and keys.
         new NodeSettings(settings.dataDir(), all, settings.listen(), settings.deviceName(), limits,
-                settings.shutdownTimeout());
+                settings.shutdownTimeout(), settings.dhtBootstrap());
         return addFolderRunning(config);
     }
 
