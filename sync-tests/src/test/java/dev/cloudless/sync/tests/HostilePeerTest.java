@@ -18,6 +18,7 @@ import dev.cloudless.sync.core.protocol.BlockResponse;
 import dev.cloudless.sync.core.protocol.Hello;
 import dev.cloudless.sync.core.protocol.IndexUpdate;
 import dev.cloudless.sync.core.protocol.MessageEncoder;
+import dev.cloudless.sync.core.protocol.Messages;
 import dev.cloudless.sync.core.version.VersionVector;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
@@ -79,7 +80,7 @@ class HostilePeerTest {
 
     private RawPeer hostile() throws Exception {
         RawPeer p = new RawPeer().connect(victim.address(), cluster.key());
-        p.send(new Hello(1, "mallory", "evil", "6.6.6", AccessLevel.READ_WRITE, 77, 0, 0, 0));
+        p.send(new Hello(Messages.PROTOCOL_VERSION, "mallory", "evil", "6.6.6", AccessLevel.READ_WRITE, 77, 0, 0, 0));
         return p;
     }
 
@@ -237,7 +238,7 @@ class HostilePeerTest {
         Path honestDir = dir.resolve("honest-source");
         Files.createDirectories(honestDir);
         try (RawPeer good = new RawPeer().connect(victim.address(), cluster.key())) {
-            good.send(new Hello(1, "honest", "test", "1", AccessLevel.READ_WRITE, 78, 0, 0, 0));
+            good.send(new Hello(Messages.PROTOCOL_VERSION, "honest", "test", "1", AccessLevel.READ_WRITE, 78, 0, 0, 0));
             good.send(new IndexUpdate(true, List.of(new SequencedRecord(1, record))));
             long deadline = System.nanoTime() + WAIT.toNanos();
             int answered = 0;

@@ -185,6 +185,25 @@ public final class FolderIndex {
         });
     }
 
+    /** Every record stored for {@code path}: the local one and each device's, in no particular order. */
+    public List<FileRecord> records(FolderPath path) {
+        Objects.requireNonNull(path, "path");
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT record FROM files WHERE folder = ? AND path = ?")) {
+                ps.setLong(1, folder);
+                ps.setString(2, path.toString());
+                List<FileRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(decodeStored(rs.getBytes(1)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     /** The global record of {@code path} among the local and all remote records (see the class comment). */
     public Optional<FileRecord> global(FolderPath path) {
         Objects.requireNonNull(path, "path");

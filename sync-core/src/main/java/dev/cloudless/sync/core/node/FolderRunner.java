@@ -26,7 +26,11 @@ import dev.cloudless.sync.core.protocol.BlockRequest;
 import dev.cloudless.sync.core.protocol.BlockResponse;
 import dev.cloudless.sync.core.protocol.Hello;
 import dev.cloudless.sync.core.protocol.IndexBatcher;
+import dev.cloudless.sync.core.protocol.IndexDelta;
+import dev.cloudless.sync.core.protocol.IndexResend;
 import dev.cloudless.sync.core.protocol.IndexUpdate;
+import dev.cloudless.sync.core.protocol.ProtocolException;
+import dev.cloudless.sync.core.protocol.RecordDelta;
 import dev.cloudless.sync.core.scan.FolderMarker;
 import dev.cloudless.sync.core.scan.FolderMissingException;
 import dev.cloudless.sync.core.scan.FolderScanner;
@@ -92,7 +96,10 @@ final class FolderRunner implements Folder {
     static final long PULL_ANNOUNCE_INTERVAL_NANOS = 200_000_000L;
     /** Records read from the index per page when sending it. */
     static final int INDEX_PAGE = 4096;
-    static final int PROTOCOL_VERSION = 1;
+    /** Index resend requests a peer may make per {@link #RESEND_WINDOW_NANOS}; more is abuse (each costs a resend). */
+    static final int MAX_RESENDS_PER_WINDOW = 8;
+    static final long RESEND_WINDOW_NANOS = 60_000_000_000L;
+    static final int PROTOCOL_VERSION = dev.cloudless.sync.core.protocol.Messages.PROTOCOL_VERSION;
     private static final Logger LOG = LoggerFactory.getLogger(FolderRunner.class);
     private static final String META_INDEX_ID = "index-id";
     private static final String META_PEER_INDEX_ID = "peer-index-id:";
@@ -524,32 +531,112 @@ final class FolderRunner implements Folder {
 
     void onIndexUpdate(PeerSession s, IndexUpdate u) {
         serial.execute(() -> {
-            if (!sessions.containsKey(s.device()) || sessions.get(s.device()) != s) {
+            if (sessions.get(s.device()) != s) {
                 return;
             }
-            byte[] vk = secrets.verifyKey();
-            for (SequencedRecord sr : u.records()) {
-                FileRecord r = sr.record();
-                if (!r.isSigned() || !r.verify(vk)) {
-                    s.reject("record for " + r.path() + " is not signed with the folder's read-write key");
-                    return;
+            if (s.awaitingResend) {
+                if (!u.resend()) {
+                    return; // sent before the peer saw our IndexResend: the resend repeats it
                 }
-                Optional<String> bad = RecordChecks.hostile(r);
-                if (bad.isPresent()) {
-                    s.reject(bad.get());
-                    return;
-                }
+                s.awaitingResend = false;
             }
-            try {
-                index.applyRemote(s.device(), u.records());
-            } catch (IllegalArgumentException e) {
-                s.reject("bad index update: " + e.getMessage());
-                return;
-            }
-            if (mayCreateNeeds(u.records())) {
-                schedulePull();
-            }
+            accept(s, u.records());
         });
+    }
+
+    /**
+     * Rebuilds each delta from the record it names, which we hold for the path under some device
+     * (normally our own: the sender diffs against what we announced). A base we no longer hold
+     * (we changed the file while the delta travelled) stops the update there: what came before is
+     * applied and the peer is asked to send the rest whole.
+     */
+    void onIndexDelta(PeerSession s, IndexDelta d) {
+        serial.execute(() -> {
+            if (sessions.get(s.device()) != s || s.awaitingResend) {
+                return;
+            }
+            List<SequencedRecord> rebuilt = new ArrayList<>(d.entries().size());
+            for (RecordDelta e : d.entries()) {
+                Optional<FileRecord> base = Optional.empty();
+                for (FileRecord candidate : index.records(e.path())) {
+                    if (RecordDelta.hashOf(candidate).equals(e.baseHash())) {
+                        base = Optional.of(candidate);
+                        break;
+                    }
+                }
+                if (base.isEmpty()) {
+                    if (!accept(s, rebuilt)) {
+                        return;
+                    }
+                    s.awaitingResend = true;
+                    s.send(new IndexResend(index.maxSequence(s.device())));
+                    return;
+                }
+                try {
+                    rebuilt.add(new SequencedRecord(e.sequence(), e.apply(base.get())));
+                } catch (ProtocolException ex) {
+                    s.reject("bad index delta for " + e.path() + ": " + ex.getMessage());
+                    return;
+                }
+            }
+            accept(s, rebuilt);
+        });
+    }
+
+    /** The peer met a delta it could not rebuild: send our index again from {@code r.after()}, whole. */
+    void onIndexResend(PeerSession s, IndexResend r) {
+        serial.execute(() -> {
+            if (sessions.get(s.device()) != s) {
+                return;
+            }
+            if (r.after() > s.sentUpTo) {
+                s.reject("asked to resend from sequence " + r.after() + ", above the " + s.sentUpTo + " sent");
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - s.resendWindowStart > RESEND_WINDOW_NANOS) {
+                s.resendWindowStart = now;
+                s.resendsInWindow = 0;
+            }
+            if (++s.resendsInWindow > MAX_RESENDS_PER_WINDOW) {
+                s.reject("more than " + MAX_RESENDS_PER_WINDOW + " index resend requests in a minute");
+                return;
+            }
+            s.sentUpTo = r.after();
+            s.wholeUpTo = index.maxSequence();
+            s.send(new IndexUpdate(false, true, List.of()));
+            sendIndex(s, false);
+        });
+    }
+
+    /** Checks and stores records from {@code s}; false if the peer was rejected. */
+    private boolean accept(PeerSession s, List<SequencedRecord> records) {
+        if (records.isEmpty()) {
+            return true;
+        }
+        byte[] vk = secrets.verifyKey();
+        for (SequencedRecord sr : records) {
+            FileRecord r = sr.record();
+            if (!r.isSigned() || !r.verify(vk)) {
+                s.reject("record for " + r.path() + " is not signed with the folder's read-write key");
+                return false;
+            }
+            Optional<String> bad = RecordChecks.hostile(r);
+            if (bad.isPresent()) {
+                s.reject(bad.get());
+                return false;
+            }
+        }
+        try {
+            index.applyRemote(s.device(), records);
+        } catch (IllegalArgumentException e) {
+            s.reject("bad index update: " + e.getMessage());
+            return false;
+        }
+        if (mayCreateNeeds(records)) {
+            schedulePull();
+        }
+        return true;
     }
 
     /**
@@ -568,31 +655,83 @@ final class FolderRunner implements Folder {
         return false;
     }
 
-    /** Sends local records above {@code s.sentUpTo}; only signed records leave this device. */
+    /**
+     * Sends local records above {@code s.sentUpTo}; only signed records leave this device. A
+     * record the peer holds an earlier version of (as it announced it to us) goes as a delta
+     * from that version, unless it is at or below {@code s.wholeUpTo} (an answered resend).
+     */
     private void sendIndex(PeerSession s, boolean full) {
-        boolean first = true;
+        boolean announceFull = full; // the first message of a full transfer says so
         while (true) {
             List<SequencedRecord> page = index.localSince(s.sentUpTo, INDEX_PAGE);
             if (page.isEmpty()) {
-                if (first && full) {
+                if (announceFull) {
                     s.send(new IndexUpdate(true, List.of()));
                 }
                 return;
             }
             s.sentUpTo = page.get(page.size() - 1).sequence();
-            List<SequencedRecord> signed = new ArrayList<>(page.size());
+            List<SequencedRecord> whole = new ArrayList<>(page.size());
+            List<RecordDelta> deltas = new ArrayList<>();
             for (SequencedRecord sr : page) {
-                if (sr.record().isSigned()) {
-                    signed.add(sr);
+                if (!sr.record().isSigned()) {
+                    continue;
+                }
+                Optional<RecordDelta> delta = sr.sequence() > s.wholeUpTo ? deltaFor(s, sr) : Optional.empty();
+                if (delta.isPresent()) {
+                    if (announceFull && whole.isEmpty()) {
+                        s.send(new IndexUpdate(true, List.of()));
+                        announceFull = false;
+                    }
+                    announceFull = sendWhole(s, whole, announceFull);
+                    deltas.add(delta.get());
+                } else {
+                    sendDeltas(s, deltas);
+                    whole.add(sr);
                 }
             }
-            if (!signed.isEmpty() || (first && full)) {
-                for (IndexUpdate u : IndexBatcher.batches(signed, first && full, INDEX_BATCH_BYTES)) {
-                    s.send(u);
-                }
-                first = false;
-            }
+            sendDeltas(s, deltas);
+            announceFull = sendWhole(s, whole, announceFull);
         }
+    }
+
+    /** Sends and clears {@code records} in bounded messages; returns {@code full} unless it was used. */
+    private static boolean sendWhole(PeerSession s, List<SequencedRecord> records, boolean full) {
+        if (records.isEmpty()) {
+            return full;
+        }
+        for (IndexUpdate u : IndexBatcher.batches(records, full, INDEX_BATCH_BYTES)) {
+            s.send(u);
+        }
+        records.clear();
+        return false;
+    }
+
+    private static void sendDeltas(PeerSession s, List<RecordDelta> deltas) {
+        List<RecordDelta> batch = new ArrayList<>();
+        long bytes = 0;
+        for (RecordDelta d : deltas) {
+            if (!batch.isEmpty() && bytes + d.encodedLength() > INDEX_BATCH_BYTES) {
+                s.send(new IndexDelta(batch));
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(d);
+            bytes += d.encodedLength();
+        }
+        if (!batch.isEmpty()) {
+            s.send(new IndexDelta(batch));
+        }
+        deltas.clear();
+    }
+
+    /** {@code sr} as a delta from the record the peer announced for its path, if that is smaller. */
+    private Optional<RecordDelta> deltaFor(PeerSession s, SequencedRecord sr) {
+        FileRecord r = sr.record();
+        if (r.deleted() || r.type() != FileRecord.Type.FILE || r.blocks().size() < RecordDelta.MIN_BLOCKS_FOR_DELTA) {
+            return Optional.empty();
+        }
+        return index.remote(s.device(), r.path()).flatMap(base -> RecordDelta.diff(sr.sequence(), base.record(), r));
     }
 
     private void broadcastIndex() {

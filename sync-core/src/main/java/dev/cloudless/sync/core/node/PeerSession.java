@@ -9,6 +9,8 @@ import dev.cloudless.sync.core.protocol.BlockRequest;
 import dev.cloudless.sync.core.protocol.BlockResponse;
 import dev.cloudless.sync.core.protocol.Close;
 import dev.cloudless.sync.core.protocol.Hello;
+import dev.cloudless.sync.core.protocol.IndexDelta;
+import dev.cloudless.sync.core.protocol.IndexResend;
 import dev.cloudless.sync.core.protocol.IndexUpdate;
 import dev.cloudless.sync.core.protocol.Message;
 import dev.cloudless.sync.core.protocol.MessageDecoder;
@@ -72,6 +74,13 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
     private volatile String closeReason;
     /** Highest local sequence sent to this peer; touched only on the folder's serial executor. */
     long sentUpTo;
+    /** Records at or below this local sequence go whole (an answered resend); folder's serial executor only. */
+    long wholeUpTo;
+    /** We asked the peer to resend and ignore its index until the answer; folder's serial executor only. */
+    boolean awaitingResend;
+    /** Start of the current resend-rate window and the peer's resend requests in it; folder's serial executor only. */
+    long resendWindowStart = System.nanoTime();
+    int resendsInWindow;
     /** Whether PeerConnected was published (so PeerDisconnected must be); folder's serial executor only. */
     boolean announced;
 
@@ -205,6 +214,10 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
             onBlockRequest(r);
         } else if (m instanceof IndexUpdate u) {
             folder.onIndexUpdate(this, u);
+        } else if (m instanceof IndexDelta d) {
+            folder.onIndexDelta(this, d);
+        } else if (m instanceof IndexResend r) {
+            folder.onIndexResend(this, r);
         } else if (m instanceof Hello h) {
             if (hello != null) {
                 reject("second hello");

@@ -18,17 +18,21 @@ import java.util.Objects;
  * | flags | count | count × ( sequence u64 | recordLen u32 | record (recordLen bytes) ) |
  * | u8    | u32   |                                                                    |
  * +-------+-------+------------------------------------------------------------------+
- * flags:  bit 0 = full; bits 1-7 reserved, must be 0
+ * flags:  bit 0 = full; bit 1 = resend (answers an {@link IndexResend}); bits 2-7 reserved, must be 0
  * record: {@link FileRecord#encode()}, signature included
  * </pre>
  * Sequences are at least 1 and strictly increasing within a message.
  *
  * @param full whether this starts a full index transfer rather than an incremental change
+ * @param resend whether this answers an {@link IndexResend}: the records from the requested
+ *     sequence follow, whole
  * @param records the records with the sender's sequences, strictly increasing
  */
-public record IndexUpdate(boolean full, List<SequencedRecord> records) implements Message {
+public record IndexUpdate(boolean full, boolean resend, List<SequencedRecord> records) implements Message {
     /** flags bit 0. */
     static final int FLAG_FULL = 1;
+    /** flags bit 1. */
+    static final int FLAG_RESEND = 1 << 1;
     /** Bytes before each record: sequence (8) + length (4). */
     static final int ENTRY_HEADER_BYTES = 12;
     /** Bytes of flags and count. */
@@ -51,9 +55,14 @@ public record IndexUpdate(boolean full, List<SequencedRecord> records) implement
         }
     }
 
+    /** An update that does not answer a resend request. */
+    public IndexUpdate(boolean full, List<SequencedRecord> records) {
+        this(full, false, records);
+    }
+
     @Override
     public String toString() {
-        return "IndexUpdate[full=" + full + ", records=" + records.size()
+        return "IndexUpdate[full=" + full + (resend ? ", resend" : "") + ", records=" + records.size()
                 + (records.isEmpty() ? "" : ", sequences " + records.get(0).sequence() + ".."
                 + records.get(records.size() - 1).sequence()) + "]";
     }

@@ -5,5 +5,6 @@ package dev.cloudless.sync.core.protocol;
  * {@link MessageEncoder}, decode a byte stream with {@link MessageDecoder}; the wire format is
  * in {@link Messages}.
  */
-public sealed interface Message permits Hello, IndexUpdate, BlockRequest, BlockResponse, Progress, Ping, Close {
+public sealed interface Message permits Hello, IndexUpdate, BlockRequest, BlockResponse, Progress, Ping, Close,
+        IndexDelta, IndexResend {
 }

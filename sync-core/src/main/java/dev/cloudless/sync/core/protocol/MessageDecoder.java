@@ -212,6 +212,8 @@ public final class MessageDecoder {
                 case Messages.TYPE_PROGRESS: m = progress(in); break;
                 case Messages.TYPE_PING: m = new Ping(); break;
                 case Messages.TYPE_CLOSE: m = new Close(Text.decode(in, in.getShort() & 0xFFFF, "Close.reason")); break;
+                case Messages.TYPE_INDEX_DELTA: m = indexDelta(in); break;
+                case Messages.TYPE_INDEX_RESEND: m = new IndexResend(in.getLong()); break;
                 default: throw new ProtocolException(ProtocolException.Reason.UNKNOWN_TYPE, "unknown message type " + type);
             }
         } catch (BufferUnderflowException e) {
@@ -259,7 +261,7 @@ public final class MessageDecoder {
 
     private static IndexUpdate indexUpdate(ByteBuffer in) throws ProtocolException {
         int flags = in.get() & 0xFF;
-        if ((flags & ~IndexUpdate.FLAG_FULL) != 0) {
+        if ((flags & ~(IndexUpdate.FLAG_FULL | IndexUpdate.FLAG_RESEND)) != 0) {
             throw new ProtocolException(MALFORMED, "IndexUpdate: reserved flag bits 0x" + Integer.toHexString(flags));
         }
         long count = in.getInt() & 0xFFFFFFFFL;
@@ -292,7 +294,28 @@ public final class MessageDecoder {
             }
             records.add(new SequencedRecord(sequence, record));
         }
-        return new IndexUpdate((flags & IndexUpdate.FLAG_FULL) != 0, records);
+        return new IndexUpdate((flags & IndexUpdate.FLAG_FULL) != 0, (flags & IndexUpdate.FLAG_RESEND) != 0, records);
+    }
+
+    private static IndexDelta indexDelta(ByteBuffer in) throws ProtocolException {
+        long count = in.getInt() & 0xFFFFFFFFL;
+        // Before allocating: every entry takes at least its fixed bytes.
+        if (count * RecordDelta.FIXED_BYTES > in.remaining()) {
+            throw new ProtocolException(MALFORMED, "IndexDelta: " + count + " entries cannot fit in "
+                    + in.remaining() + " bytes");
+        }
+        List<RecordDelta> entries = new ArrayList<>((int) count);
+        long previous = 0;
+        for (int i = 0; i < count; i++) {
+            RecordDelta d = RecordDelta.decode(in);
+            if (d.sequence() <= previous) {
+                throw new ProtocolException(ProtocolException.Reason.NOT_INCREASING, "IndexDelta: entry " + i
+                        + " has sequence " + Long.toUnsignedString(d.sequence()) + " after " + previous);
+            }
+            previous = d.sequence();
+            entries.add(d);
+        }
+        return new IndexDelta(entries);
     }
 
     private static FolderPath path(ByteBuffer in, String what) throws ProtocolException {

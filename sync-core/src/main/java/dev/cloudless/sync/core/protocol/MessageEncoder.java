@@ -108,6 +108,10 @@ public final class MessageEncoder {
                     + bitmapBytes(p.blockCount()), path);
         } else if (m instanceof Ping) {
             return new Prepared(m, type, 0, null);
+        } else if (m instanceof IndexDelta d) {
+            return new Prepared(m, type, d.bodyLength(), null);
+        } else if (m instanceof IndexResend) {
+            return new Prepared(m, type, IndexResend.BODY_BYTES, null);
         } else {
             byte[][] reason = {Text.encode(((Close) m).reason(), Close.MAX_REASON_BYTES, "reason")};
             return new Prepared(m, type, 2 + reason[0].length, reason);
@@ -135,7 +139,7 @@ public final class MessageEncoder {
             out.putLong(h.knownIndexId());
             out.putLong(h.knownSequence());
         } else if (m instanceof IndexUpdate u) {
-            out.put((byte) (u.full() ? IndexUpdate.FLAG_FULL : 0));
+            out.put((byte) ((u.full() ? IndexUpdate.FLAG_FULL : 0) | (u.resend() ? IndexUpdate.FLAG_RESEND : 0)));
             out.putInt(p.parts.length);
             List<SequencedRecord> records = u.records();
             for (int i = 0; i < p.parts.length; i++) {
@@ -167,6 +171,13 @@ public final class MessageEncoder {
         } else if (m instanceof Close) {
             out.putShort((short) p.parts[0].length);
             out.put(p.parts[0]);
+        } else if (m instanceof IndexDelta d) {
+            out.putInt(d.entries().size());
+            for (RecordDelta e : d.entries()) {
+                e.encodeTo(out);
+            }
+        } else if (m instanceof IndexResend r) {
+            out.putLong(r.after());
         }
     }
 }

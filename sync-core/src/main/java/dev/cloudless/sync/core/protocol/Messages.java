@@ -25,7 +25,7 @@ import java.time.Duration;
  */
 public final class Messages {
     /** The protocol version this build speaks, carried in {@link Hello#protocolVersion()}. */
-    public static final int PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = 2;
     /** Bytes of the message header: type (1) + length (4). */
     public static final int HEADER_BYTES = 5;
 
@@ -43,6 +43,10 @@ public final class Messages {
     public static final int TYPE_PING = 6;
     /** Type code of {@link Close}. */
     public static final int TYPE_CLOSE = 7;
+    /** Type code of {@link IndexDelta}. */
+    public static final int TYPE_INDEX_DELTA = 8;
+    /** Type code of {@link IndexResend}. */
+    public static final int TYPE_INDEX_RESEND = 9;
 
     /**
      * Largest Hello body, in bytes: 1 KiB. Version 1 needs at most 198; the slack lets a later,
@@ -89,6 +93,8 @@ public final class Messages {
             case TYPE_PROGRESS: return MAX_PROGRESS_BODY_BYTES;
             case TYPE_PING: return MAX_PING_BODY_BYTES;
             case TYPE_CLOSE: return MAX_CLOSE_BODY_BYTES;
+            case TYPE_INDEX_DELTA: return MAX_INDEX_MESSAGE_BYTES;
+            case TYPE_INDEX_RESEND: return IndexResend.BODY_BYTES;
             default: return -1;
         }
     }
@@ -109,6 +115,10 @@ public final class Messages {
             return TYPE_PING;
         } else if (m instanceof Close) {
             return TYPE_CLOSE;
+        } else if (m instanceof IndexDelta) {
+            return TYPE_INDEX_DELTA;
+        } else if (m instanceof IndexResend) {
+            return TYPE_INDEX_RESEND;
         }
         throw new IllegalArgumentException("not a message: " + m); // unreachable: Message is sealed
     }

@@ -142,6 +142,61 @@ final class Gen {
                 net.jqwik.api.Tuple.of(3, blockResponses()),
                 net.jqwik.api.Tuple.of(2, progresses()),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Ping())),
-                net.jqwik.api.Tuple.of(1, closes()));
+                net.jqwik.api.Tuple.of(1, closes()),
+                net.jqwik.api.Tuple.of(2, indexDeltas()),
+                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, Long.MAX_VALUE).map(IndexResend::new)));
+    }
+
+    /** A live file of {@code blocks} at {@code path}. */
+    static FileRecord file(FolderPath path, List<Block> blocks, VersionVector version, byte[] signature) {
+        List<Block> b = contiguous(blocks);
+        return new FileRecord(path, FileRecord.Type.FILE, b.get(b.size() - 1).end(), Instant.ofEpochSecond(1_700_000_000),
+                0644, version, false, b, "", 7, signature);
+    }
+
+    static List<Block> randomBlocks(java.util.Random rnd, int n) {
+        List<Block> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(randomBlock(rnd));
+        }
+        return out;
+    }
+
+    static Block randomBlock(java.util.Random rnd) {
+        byte[] h = new byte[Sha256.LENGTH];
+        rnd.nextBytes(h);
+        return new Block(0, 1 + rnd.nextInt(1 << 17), Sha256.of(h));
+    }
+
+    /** Deltas of a file with one block replaced or inserted, as an edit produces. */
+    static Arbitrary<RecordDelta> recordDeltas() {
+        return Combinators.combine(paths(), versions(), Arbitraries.integers().between(16, 60),
+                Arbitraries.longs().between(1, Long.MAX_VALUE), Arbitraries.longs()).as((path, version, n, seq, seed) -> {
+                    java.util.Random rnd = new java.util.Random(seed);
+                    List<Block> base = randomBlocks(rnd, n);
+                    List<Block> next = new ArrayList<>(base);
+                    int at = rnd.nextInt(n);
+                    if (rnd.nextBoolean()) {
+                        next.set(at, randomBlock(rnd));
+                    } else {
+                        next.add(at, randomBlock(rnd));
+                    }
+                    byte[] sig = new byte[64];
+                    rnd.nextBytes(sig);
+                    return RecordDelta.diff(seq, file(path, base, version, sig), file(path, next, version, sig))
+                            .orElseThrow();
+                });
+    }
+
+    static Arbitrary<IndexDelta> indexDeltas() {
+        return recordDeltas().list().ofMaxSize(3).map(list -> {
+            List<RecordDelta> increasing = new ArrayList<>();
+            long seq = 0;
+            for (RecordDelta d : list) {
+                seq += 1 + (d.sequence() % 1000);
+                increasing.add(new RecordDelta(seq, d.baseHash(), d.header(), d.blockCount(), d.ops(), d.signature()));
+            }
+            return new IndexDelta(increasing);
+        });
     }
 }

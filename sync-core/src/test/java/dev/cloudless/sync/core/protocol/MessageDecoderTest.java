@@ -83,7 +83,9 @@ class MessageDecoderTest {
             if (e.getKey() instanceof BlockResponse r && r.status() == BlockResponse.Status.OK) {
                 continue; // an OK response's data is the rest of the body: one more byte is one more data byte
             }
-            Reason expected = e.getKey() instanceof Ping ? Reason.MESSAGE_TOO_LONG : Reason.TRAILING_BYTES; // Ping: limit 0
+            // Ping and IndexResend have fixed-size bodies: their limit is their size
+            Reason expected = e.getKey() instanceof Ping || e.getKey() instanceof IndexResend
+                    ? Reason.MESSAGE_TOO_LONG : Reason.TRAILING_BYTES;
             ProtocolException x = assertThrows(ProtocolException.class, () -> feedAll(new MessageDecoder(), longer));
             assertEquals(expected, x.reason(), e.getKey().toString());
         }
@@ -91,7 +93,7 @@ class MessageDecoderTest {
 
     @Test
     void unknownTypesAreRejectedOnTheirFirstByte() {
-        for (int type : new int[] {0, 8, 0x7f, 0xff}) {
+        for (int type : new int[] {0, 10, 0x7f, 0xff}) {
             ProtocolException x = assertThrows(ProtocolException.class,
                     () -> feedAll(new MessageDecoder(), new byte[] {(byte) type}));
             assertEquals(Reason.UNKNOWN_TYPE, x.reason());
@@ -150,25 +152,25 @@ class MessageDecoderTest {
     @Test
     void helloOfAnotherVersionIsUnsupported() {
         assertEquals(Reason.UNSUPPORTED_VERSION,
-                reasonOf("01 0000002c | 0002 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 0000000000000005" + KNOWN));
+                reasonOf("01 0000002c | 0003 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 0000000000000005" + KNOWN));
         // read before anything else: a later version's longer Hello is refused for its version
-        assertEquals(Reason.UNSUPPORTED_VERSION, reasonOf("01 00000004 | 0002 | ffff"));
+        assertEquals(Reason.UNSUPPORTED_VERSION, reasonOf("01 00000004 | 0003 | ffff"));
     }
 
     @Test
     void malformedHellos() {
         String tail = "| 01 | 0102030405060708 | 0000000000000005" + KNOWN;
-        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0001 | 03 646576 | 02 6373 | 01 31 | 03 | 0102030405060708 | 0000000000000005" + KNOWN),
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0002 | 03 646576 | 02 6373 | 01 31 | 03 | 0102030405060708 | 0000000000000005" + KNOWN),
                 "unknown access level");
-        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0001 | 03 640a76 | 02 6373 | 01 31 " + tail), "control character");
-        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0001 | 03 64ff76 | 02 6373 | 01 31 " + tail), "bad UTF-8");
-        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0001 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 8000000000000000" + KNOWN),
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0002 | 03 640a76 | 02 6373 | 01 31 " + tail), "control character");
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0002 | 03 64ff76 | 02 6373 | 01 31 " + tail), "bad UTF-8");
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0002 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 8000000000000000" + KNOWN),
                 "maxSequence above 2^63-1");
-        assertEquals(Reason.MALFORMED, reasonOf("01 0000002b | 0001 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708"
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002b | 0002 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708"
                 + " | 0000000000000005 | 1112131415161718 | 00000000000000"), "truncated body");
-        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0001 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708"
+        assertEquals(Reason.MALFORMED, reasonOf("01 0000002c | 0002 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708"
                 + " | 0000000000000005 | 1112131415161718 | ff00000000000000"), "knownSequence above 2^63-1");
-        assertEquals(Reason.MALFORMED, reasonOf("01 00000003 | 0001 | 41"), "name longer than 64");
+        assertEquals(Reason.MALFORMED, reasonOf("01 00000003 | 0002 | 41"), "name longer than 64");
     }
 
     @Test
@@ -185,7 +187,7 @@ class MessageDecoderTest {
     @Test
     void malformedIndexUpdates() {
         String rec = Samples.DIRECTORY_RECORD;
-        assertEquals(Reason.MALFORMED, reasonOf("02 00000046 | 02 | 00000001 | 0000000000000007 00000035 " + rec), "reserved flag");
+        assertEquals(Reason.MALFORMED, reasonOf("02 00000046 | 04 | 00000001 | 0000000000000007 00000035 " + rec), "reserved flag");
         assertEquals(Reason.MALFORMED, reasonOf("02 00000046 | 00 | 00000002 | 0000000000000007 00000035 " + rec), "count too high");
         assertEquals(Reason.MALFORMED, reasonOf("02 00000005 | 00 | ffffffff"), "count cannot fit");
         assertEquals(Reason.MALFORMED, reasonOf("02 00000046 | 00 | 00000001 | 0000000000000007 00000036 " + rec), "record length too high");

@@ -45,7 +45,7 @@ final class Samples {
         Map<Message, String> m = new LinkedHashMap<>();
         m.put(Hello.of("dev", "cs", "1", AccessLevel.READ_ONLY, 0x0102030405060708L, 5)
                         .withKnown(0x1112131415161718L, 3),
-                "01 0000002c | 0001 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 0000000000000005"
+                "01 0000002c | 0002 | 03 646576 | 02 6373 | 01 31 | 01 | 0102030405060708 | 0000000000000005"
                         + " | 1112131415161718 | 0000000000000003");
         m.put(new IndexUpdate(true, List.of(new SequencedRecord(7, directory()))),
                 "02 00000046 | 01 | 00000001 | 0000000000000007 00000035 " + DIRECTORY_RECORD);
@@ -64,6 +64,16 @@ final class Samples {
                 "05 00000013 | 0001 66 | 01 000000000000000a 01 | 00000010 | 00 00");
         m.put(new Ping(), "06 00000000");
         m.put(new Close("bye"), "07 00000005 | 0003 627965");
+        m.put(new IndexUpdate(false, true, List.of()), "02 00000005 | 02 | 00000000");
+        m.put(new IndexResend(7), "09 00000008 | 0000000000000007");
+        String hash = " 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+        // A file "f" of 3 bytes in two blocks: the first copied from the base, the second new.
+        String header = "01 00 00 | 0001 66 | 0000000000000003 | 0000000000000001 00000002 | 01a4"
+                + " | 0000000000000007 | 01 000000000000000a 01 | 0000";
+        m.put(new IndexDelta(List.of(new RecordDelta(5, hash0to31(), hex(header), 2,
+                        List.of(new RecordDelta.Copy(0, 1), new RecordDelta.Fresh(hex("00000002" + hash))), new byte[0]))),
+                "08 0000009b | 00000001 | 0000000000000005 |" + hash + " | 00000030 | " + header
+                        + " | 00000002 | 00000002 | 00 00000000 00000001 | 01 00000001 00000002" + hash + " | 00");
         return m;
     }
 }
