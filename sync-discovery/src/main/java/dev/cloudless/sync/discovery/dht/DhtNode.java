@@ -479,6 +479,11 @@ final class DhtNode {
         for (NodeInfo n : table.closest(target, LOOKUP_MAX_CANDIDATES)) {
             l.add(n);
         }
+        if (getPeers) { // we are one of the DHT's nodes: peers announced to us count too
+            for (InetSocketAddress p : store.get(target, clock.getAsLong(), PeerStore.MAX_VALUES_PER_REPLY)) {
+                l.peer(p);
+            }
+        }
         l.step();
         return l.done;
     }
@@ -536,6 +541,12 @@ final class DhtNode {
             }
         }
 
+        void peer(InetSocketAddress p) {
+            if (peers.size() < LOOKUP_MAX_PEERS && peers.add(p)) {
+                onPeer.accept(p);
+            }
+        }
+
         void step() {
             if (done.isDone()) {
                 return;
@@ -571,9 +582,7 @@ final class DhtNode {
                             add(n);
                         }
                         for (InetSocketAddress p : r.values()) {
-                            if (peers.size() < LOOKUP_MAX_PEERS && peers.add(p)) {
-                                onPeer.accept(p);
-                            }
+                            peer(p);
                         }
                         step();
                     }, () -> {

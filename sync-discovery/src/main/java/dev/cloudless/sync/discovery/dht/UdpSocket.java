@@ -27,6 +27,7 @@ final class UdpSocket implements DhtNode.Sender, AutoCloseable {
 
     private final DatagramChannel channel;
     private final Thread receiver;
+    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
 
     private UdpSocket(DatagramChannel channel, BiConsumer<InetSocketAddress, ByteBuffer> handler, String name) {
         this.channel = channel;
@@ -80,10 +81,16 @@ final class UdpSocket implements DhtNode.Sender, AutoCloseable {
     @Override
     public void send(InetSocketAddress to, ByteBuffer data) {
         try {
+            sent.incrementAndGet();
             channel.send(data, to);
         } catch (IOException e) {
             LOG.debug("DHT send to {}: {}", to, e.toString());
         }
+    }
+
+    /** Datagrams sent so far. */
+    long sentDatagrams() {
+        return sent.get();
     }
 
     @Override
