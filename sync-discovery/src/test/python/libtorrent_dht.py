@@ -33,7 +33,8 @@ def settings():
         'dht_enforce_node_id': False,
         'dht_prefer_verified_node_ids': False,
         'dht_block_ratelimit': 10000,       # all test nodes share one source address
-        'alert_mask': lt.alert_category.dht | lt.alert_category.status | lt.alert_category.error,
+        'alert_mask': (lt.alert_category.dht | lt.alert_category.dht_operation | lt.alert_category.status
+                       | lt.alert_category.error),
     }
 
 
