@@ -8,6 +8,7 @@ set -euo pipefail
 DEBIAN_PACKAGES=(
   syncthing   # reference tool of the end-to-end benchmark (sync-bench e2e)
   rsync       # rsync daemon on loopback: the other reference of the end-to-end benchmark
+  python3-libtorrent  # libtorrent's mainline DHT: the DHT interop tests (sync-discovery, on loopback)
 )
 NPM_PACKAGES=()
 

@@ -1,0 +1,93 @@
+package dev.cloudless.sync.discovery.dht;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cloudless.sync.FolderConfig;
+import dev.cloudless.sync.SyncKey;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Our DHT against libtorrent 2.0's (Debian python3-libtorrent), all on 127.0.0.1. libtorrent is
+ * linked to other nodes with add_dht_node and has its public bootstrap router cleared, so
+ * nothing leaves the machine.
+ */
+@Tag("integration")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DhtLibtorrentInteropTest {
+    private static final long WAIT_MILLIS = 60_000;
+
+    @TempDir
+    Path dir;
+
+    private static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    private static void await(String what, BooleanSupplier condition, LibtorrentDht lt) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what + "; libtorrent said " + lt.lines);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private DhtDiscovery ours(TestContext ctx, SyncKey key, String name) throws Exception {
+        DhtDiscovery d = new DhtDiscovery(ctx, DhtDiscoveryTest.FAST);
+        d.start();
+        d.addFolder(FolderConfig.builder(dir.resolve(name), key).build());
+        return d;
+    }
+
+    @Test
+    void libtorrentFindsOurAnnounce() throws Exception {
+        SyncKey key = SyncKey.generate();
+        InetSocketAddress listen = loopback(TestContext.freePort());
+        try (LibtorrentDht lt = new LibtorrentDht(List.of("--nodes", "2", "--get-peers", key.discoveryIdHex()))) {
+            TestContext ctx = new TestContext(List.of(listen), dir.resolve("a"), List.of(loopback(lt.port(0))));
+            try (DhtDiscovery a = ours(ctx, key, "fa")) {
+                await("libtorrent to find our announce",
+                        () -> lt.printed("PEER " + key.discoveryIdHex() + " 127.0.0.1:" + listen.getPort()), lt);
+            }
+        }
+    }
+
+    @Test
+    void ourLookupFindsLibtorrentsAnnounce() throws Exception {
+        SyncKey key = SyncKey.generate();
+        try (LibtorrentDht lt = new LibtorrentDht(List.of("--nodes", "2", "--announce", key.discoveryIdHex()))) {
+            TestContext ctx = new TestContext(List.of(loopback(TestContext.freePort())), dir.resolve("b"),
+                    List.of(loopback(lt.port(1))));
+            try (DhtDiscovery b = ours(ctx, key, "fb")) {
+                await("our lookup to find libtorrent's announce",
+                        () -> ctx.hasFound(key.discoveryId(), loopback(lt.port(0))), lt);
+            }
+        }
+    }
+
+    @Test
+    void twoOfOurNodesFindEachOtherThroughLibtorrentOnly() throws Exception {
+        SyncKey key = SyncKey.generate();
+        InetSocketAddress listenA = loopback(TestContext.freePort());
+        InetSocketAddress listenB = loopback(TestContext.freePort());
+        try (LibtorrentDht lt = new LibtorrentDht(List.of("--nodes", "2"))) {
+            TestContext ctxA = new TestContext(List.of(listenA), dir.resolve("a"), List.of(loopback(lt.port(0))));
+            TestContext ctxB = new TestContext(List.of(listenB), dir.resolve("b"), List.of(loopback(lt.port(1))));
+            try (DhtDiscovery a = ours(ctxA, key, "fa"); DhtDiscovery b = ours(ctxB, key, "fb")) {
+                await("b to find a", () -> ctxB.hasFound(key.discoveryId(), listenA), lt);
+                await("a to find b", () -> ctxA.hasFound(key.discoveryId(), listenB), lt);
+                assertTrue(!a.node().knows(b.udpAddress()) || !b.node().knows(a.udpAddress())
+                        || a.node().tableSize() > 1, "they met through libtorrent's nodes");
+            }
+        }
+    }
+}

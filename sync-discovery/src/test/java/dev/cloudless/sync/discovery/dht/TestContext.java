@@ -1,0 +1,76 @@
+package dev.cloudless.sync.discovery.dht;
+
+import dev.cloudless.sync.DeviceId;
+import dev.cloudless.sync.spi.DiscoveryContext;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A {@link DiscoveryContext} that records what is found, as the engine would receive it. */
+final class TestContext implements DiscoveryContext {
+    /** One report. */
+    record Found(String discoveryIdHex, InetSocketAddress address, String method) {
+    }
+
+    private final List<InetSocketAddress> listen;
+    private final Path dataDir;
+    private final List<InetSocketAddress> bootstrap;
+    final Set<Found> found = ConcurrentHashMap.newKeySet();
+
+    TestContext(List<InetSocketAddress> listen, Path dataDir, List<InetSocketAddress> bootstrap) {
+        this.listen = listen;
+        this.dataDir = dataDir;
+        this.bootstrap = bootstrap;
+    }
+
+    /** A loopback port free for both TCP and UDP right now. */
+    static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = s.getLocalPort();
+                try (DatagramSocket d = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no free port");
+    }
+
+    boolean hasFound(byte[] discoveryId, InetSocketAddress address) {
+        return found.contains(new Found(HexFormat.of().formatHex(discoveryId), address, DhtDiscovery.NAME));
+    }
+
+    @Override
+    public DeviceId deviceId() {
+        return DeviceId.fromBytes(new byte[DeviceId.LENGTH]);
+    }
+
+    @Override
+    public List<InetSocketAddress> listenAddresses() {
+        return listen;
+    }
+
+    @Override
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public List<InetSocketAddress> dhtBootstrap() {
+        return bootstrap;
+    }
+
+    @Override
+    public void found(byte[] discoveryId, InetSocketAddress address, DeviceId device, String method) {
+        found.add(new Found(HexFormat.of().formatHex(discoveryId), address, method));
+    }
+}
