@@ -8,6 +8,7 @@ set -euo pipefail
 DEBIAN_PACKAGES=(
   syncthing   # reference tool of the end-to-end benchmark (sync-bench e2e)
   rsync       # rsync daemon on loopback: the other reference of the end-to-end benchmark
+  opentracker # BitTorrent tracker (UDP BEP 15 and HTTP): interop test of the tracker discovery
 )
 NPM_PACKAGES=()
 
