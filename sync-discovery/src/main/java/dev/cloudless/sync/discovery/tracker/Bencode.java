@@ -120,7 +120,7 @@ final class Bencode {
                 throw new TrackerException("bencode: bad integer at " + start);
             }
             try {
-                v = Math.addExact(Math.multiplyExact(v, 10), d);
+                v = Math.subtractExact(Math.multiplyExact(v, 10), d); // negative, to reach Long.MIN_VALUE
             } catch (ArithmeticException e) {
                 throw new TrackerException("bencode: integer out of range at " + start);
             }
@@ -131,6 +131,12 @@ final class Bencode {
         if (digits == 0 || digits > 1 && in[digitsStart] == '0' || negative && (in[digitsStart] == '0' || end == ':')) {
             throw new TrackerException("bencode: bad integer at " + start);
         }
-        return negative ? -v : v;
+        if (negative) {
+            return v;
+        }
+        if (v == Long.MIN_VALUE) {
+            throw new TrackerException("bencode: integer out of range at " + start);
+        }
+        return -v;
     }
 }
