@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(
   syncthing   # reference tool of the end-to-end benchmark (sync-bench e2e)
   rsync       # rsync daemon on loopback: the other reference of the end-to-end benchmark
   python3-libtorrent  # libtorrent's mainline DHT: the DHT interop tests (sync-discovery, on loopback)
+  opentracker # BitTorrent tracker (UDP BEP 15 and HTTP): interop test of the tracker discovery
 )
 NPM_PACKAGES=()
 

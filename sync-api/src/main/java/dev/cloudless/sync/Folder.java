@@ -27,6 +27,13 @@ public interface Folder {
     /** The peers connected for this folder. */
     List<PeerInfo> peers();
 
+    /**
+     * The addresses discovery methods reported for this folder and have not yet expired, with
+     * which method found each and when; excludes this node itself. Configured known hosts are
+     * not listed unless a method reported them too.
+     */
+    List<DiscoveredPeer> discoveredPeers();
+
     /** Every entry the index knows (live and deleted), with its sync state, in path order. */
     List<FileInfo> files();
 

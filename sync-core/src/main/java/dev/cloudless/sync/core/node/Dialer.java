@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
  * disconnect dials again with exponential back-off (1 s doubling to 60 s). A host name is
  * resolved again on every attempt. An address whose device is already connected by another
  * session is not dialled.
+ *
+ * <p>Configured known hosts stay until the folder stops; addresses added by discovery
+ * ({@link #addDiscovered}) are dropped again by {@link #removeDiscovered} when they expire.
  */
 final class Dialer {
     static final long MIN_BACKOFF_MILLIS = 1_000;
@@ -23,6 +26,7 @@ final class Dialer {
     private boolean closed;
 
     private static final class Target {
+        boolean discovered;
         boolean busy;
         int failures;
         DeviceId device;
@@ -35,11 +39,61 @@ final class Dialer {
     }
 
     synchronized void add(InetSocketAddress address) {
-        if (closed || targets.containsKey(address)) {
+        if (closed) {
+            return;
+        }
+        Target known = targets.get(address);
+        if (known != null) {
+            known.discovered = false; // configured now: it no longer expires
             return;
         }
         targets.put(address, new Target());
         dial(address);
+    }
+
+    /**
+     * Dials an address a discovery method reported, unless it is already a target; {@code device}
+     * (nullable) is who the method says is there, so the address is skipped while that device
+     * is connected.
+     */
+    synchronized void addDiscovered(InetSocketAddress address, DeviceId device) {
+        if (closed) {
+            return;
+        }
+        Target known = targets.get(address);
+        if (known != null) {
+            if (known.device == null) {
+                known.device = device;
+            }
+            return;
+        }
+        Target t = new Target();
+        t.discovered = true;
+        t.device = device;
+        targets.put(address, t);
+        dial(address);
+    }
+
+    /** Stops dialling an address added by discovery (a configured known host stays); a live session is kept. */
+    synchronized void removeDiscovered(InetSocketAddress address) {
+        Target t = targets.get(address);
+        if (t != null && t.discovered) {
+            targets.remove(address);
+            if (t.timer != null) {
+                t.timer.cancel(false);
+            }
+        }
+    }
+
+    /** The device last connected at (or reported for) {@code address}, or null. */
+    synchronized DeviceId deviceAt(InetSocketAddress address) {
+        Target t = targets.get(address);
+        return t == null ? null : t.device;
+    }
+
+    /** Whether {@code address} is a target (configured or discovered). */
+    synchronized boolean isTarget(InetSocketAddress address) {
+        return targets.containsKey(address);
     }
 
     private synchronized void dial(InetSocketAddress address) {

@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,6 +68,7 @@ final class EngineNode implements SyncNode {
     private final List<Transport> transports = new ArrayList<>();
     private final List<TransportListener> listeners = new ArrayList<>();
     private final SecureRandom random = new SecureRandom();
+    private final NodeDiscovery discovery;
     private ExecutorService io;
     /** Steps that mostly wait for fsync (see {@link dev.cloudless.sync.core.transfer.Puller}); bounded, idle threads exit. */
     private ExecutorService durable;
@@ -83,6 +85,7 @@ final class EngineNode implements SyncNode {
         this.limits = settings.rateLimits();
         this.upload = new TokenBucket(limits.uploadBytesPerSecond());
         this.download = new TokenBucket(limits.downloadBytesPerSecond());
+        this.discovery = new NodeDiscovery(this, Clock.systemUTC());
     }
 
     @Override
@@ -128,6 +131,7 @@ final class EngineNode implements SyncNode {
             close();
             throw new UncheckedIOException("cannot listen on " + settings.listen(), e);
         }
+        discovery.start();
         for (FolderConfig f : settings.folders()) {
             addFolderRunning(f);
         }
@@ -270,6 +274,22 @@ final class EngineNode implements SyncNode {
         events.publish(e);
     }
 
+    NodeDiscovery discovery() {
+        return discovery;
+    }
+
+    synchronized FolderRunner folderRunner(String id) {
+        return phase == Phase.RUNNING ? folders.get(id) : null;
+    }
+
+    java.nio.file.Path dataDir() {
+        return settings.dataDir();
+    }
+
+    List<InetSocketAddress> dhtBootstrap() {
+        return settings.dhtBootstrap();
+    }
+
     private synchronized boolean isRunning() {
         return phase == Phase.RUNNING;
     }
@@ -332,6 +352,7 @@ final class EngineNode implements SyncNode {
         FolderRunner f = new FolderRunner(this, config);
         folders.put(f.id(), f);
         f.start();
+        discovery.addFolder(config);
         return f;
     }
 
@@ -344,6 +365,7 @@ final class EngineNode implements SyncNode {
         if (f == null) {
             return false;
         }
+        discovery.removeFolder(f.config());
         f.stop("folder removed");
         return true;
     }
@@ -376,6 +398,7 @@ final class EngineNode implements SyncNode {
             toStop = new ArrayList<>(folders.values());
         }
         long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+        discovery.close(); // first, so trackers hear "stopped" while the node still listens
         for (FolderRunner f : toStop) {
             f.stop("shutting down");
         }

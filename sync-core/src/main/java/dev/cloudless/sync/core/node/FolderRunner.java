@@ -2,6 +2,7 @@ package dev.cloudless.sync.core.node;
 
 import dev.cloudless.sync.AccessLevel;
 import dev.cloudless.sync.DeviceId;
+import dev.cloudless.sync.DiscoveredPeer;
 import dev.cloudless.sync.FileInfo;
 import dev.cloudless.sync.Folder;
 import dev.cloudless.sync.FolderConfig;
@@ -1085,6 +1086,11 @@ final class FolderRunner implements Folder {
             }
         }
         return out;
+    }
+
+    @Override
+    public List<DiscoveredPeer> discoveredPeers() {
+        return node.discovery().peers(id);
     }
 
     @Override
