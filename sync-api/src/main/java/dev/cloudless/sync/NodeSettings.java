@@ -19,9 +19,12 @@ import java.util.Set;
  * @param rateLimits initial transfer limits
  * @param shutdownTimeout bound on how long closing may take
  * @param dhtBootstrap DHT nodes to bootstrap from (empty: the DHT contacts nobody)
+ * @param transports names of the transports to use, such as {@code "tcp"} and {@code "utp"}
+ *     (empty: every transport on the class path)
  */
 public record NodeSettings(Path dataDir, List<FolderConfig> folders, List<InetSocketAddress> listen, String deviceName,
-                           RateLimits rateLimits, Duration shutdownTimeout, List<InetSocketAddress> dhtBootstrap) {
+                           RateLimits rateLimits, Duration shutdownTimeout, List<InetSocketAddress> dhtBootstrap,
+                           List<String> transports) {
     /** Longest device name, in characters. */
     public static final int MAX_DEVICE_NAME_CHARS = 64;
 
@@ -34,6 +37,7 @@ public record NodeSettings(Path dataDir, List<FolderConfig> folders, List<InetSo
         Objects.requireNonNull(rateLimits, "rateLimits");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         dhtBootstrap = List.copyOf(dhtBootstrap);
+        transports = List.copyOf(transports);
         Set<Path> paths = new HashSet<>();
         Set<String> ids = new HashSet<>();
         for (FolderConfig f : folders) {

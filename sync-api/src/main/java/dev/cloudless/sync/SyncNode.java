@@ -112,6 +112,7 @@ public interface SyncNode extends AutoCloseable {
         private RateLimits rateLimits = RateLimits.UNLIMITED;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private final List<InetSocketAddress> dhtBootstrap = new ArrayList<>();
+        private final List<String> transports = new ArrayList<>();
 
         Builder() {
         }
@@ -175,6 +176,19 @@ public interface SyncNode extends AutoCloseable {
         }
 
         /**
+         * Restricts the node to these transports, by name ({@code "tcp"}, {@code "utp"}); the
+         * node listens and dials only with them, and fails to start if one is not on the class
+         * path. Default: every transport on the class path, all listening on the same port
+         * number; dials try TCP first and the others after a short head start.
+         */
+        public Builder transports(String... names) {
+            for (String n : names) {
+                transports.add(Objects.requireNonNull(n, "transports"));
+            }
+            return this;
+        }
+
+        /**
          * Adds DHT nodes to join the mainline DHT through; repeatable. Default: none, so the DHT
          * contacts nobody. {@link #PUBLIC_DHT_BOOTSTRAP} lists the public routers most clients use;
          * host names are resolved on each bootstrap attempt.
@@ -209,7 +223,7 @@ public interface SyncNode extends AutoCloseable {
             }
             List<InetSocketAddress> addresses = listen.isEmpty() ? List.of(new InetSocketAddress(0)) : listen;
             NodeSettings settings = new NodeSettings(dataDir, folders, addresses, name, rateLimits, shutdownTimeout,
-                    dhtBootstrap);
+                    dhtBootstrap, transports);
             NodeFactory factory = ServiceLoader.load(NodeFactory.class, SyncNode.class.getClassLoader()).findFirst()
                     .orElseThrow(() -> new IllegalStateException(
                             "no sync engine on the class path: add the sync-core dependency"));

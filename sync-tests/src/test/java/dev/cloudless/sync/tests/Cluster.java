@@ -42,6 +42,17 @@ final class Cluster implements AutoCloseable {
     private final SyncKey key;
     private final List<Member> members = new ArrayList<>();
 
+    /**
+     * The transport every member is restricted to, from the system property
+     * {@code sync.tests.transport} ({@code tcp} or {@code utp}; unset: all on the class path), so
+     * the same whole-node tests run over each transport.
+     */
+    static final String TRANSPORT = blankToNull(System.getProperty("sync.tests.transport"));
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
     Cluster(Path dir, SyncKey key) {
         this.dir = dir;
         this.key = key;
@@ -261,8 +272,12 @@ final class Cluster implements AutoCloseable {
             tweak.accept(fc);
             InetSocketAddress listen = address != null ? address
                     : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-            node = SyncNode.builder().dataDir(data).deviceName(name).listen(listen).folder(fc.build())
-                    .shutdownTimeout(Duration.ofSeconds(5)).build().start();
+            SyncNode.Builder b = SyncNode.builder().dataDir(data).deviceName(name).listen(listen).folder(fc.build())
+                    .shutdownTimeout(Duration.ofSeconds(5));
+            if (TRANSPORT != null) {
+                b.transports(TRANSPORT);
+            }
+            node = b.build().start();
             address = node.listenAddresses().get(0);
             subscription = node.subscribe(events::add);
         }

@@ -39,7 +39,8 @@ final class RawPeer implements AutoCloseable {
 
     RawPeer() {
         transport = ServiceLoader.load(TransportProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.name().equals("tcp")).findFirst().orElseThrow().create();
+                .filter(p -> p.name().equals(Cluster.TRANSPORT == null ? "tcp" : Cluster.TRANSPORT))
+                .findFirst().orElseThrow().create();
     }
 
     /** Connects to {@code node}, handshakes with {@code key} and waits for the session. */

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +57,8 @@ final class EngineNode implements SyncNode {
     static final Duration DEAD_INTERVAL = Duration.ofSeconds(90);
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a transport's dial runs alone before the next transport is tried too. */
+    static final Duration TRANSPORT_HEAD_START = Duration.ofMillis(250);
     private static final Logger LOG = LoggerFactory.getLogger(EngineNode.class);
 
     private enum Phase { NEW, RUNNING, CLOSED }
@@ -114,8 +117,22 @@ final class EngineNode implements SyncNode {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemonThreads("sync-timer"));
         t.setRemoveOnCancelPolicy(true);
         timer = t;
-        for (TransportProvider p : ServiceLoader.load(TransportProvider.class, EngineNode.class.getClassLoader())) {
-            transports.add(p.create());
+        List<TransportProvider> providers = new ArrayList<>();
+        ServiceLoader.load(TransportProvider.class, EngineNode.class.getClassLoader()).forEach(providers::add);
+        // TCP first: it is dialled first and its listen address is the node's first.
+        providers.sort(Comparator.comparing((TransportProvider p) -> !p.name().equals("tcp"))
+                .thenComparing(TransportProvider::name));
+        for (TransportProvider p : providers) {
+            if (settings.transports().isEmpty() || settings.transports().contains(p.name())) {
+                transports.add(p.create());
+            }
+        }
+        for (String wanted : settings.transports()) {
+            if (transports.stream().noneMatch(tr -> tr.name().equals(wanted))) {
+                close();
+                throw new IllegalStateException("transport '" + wanted + "' is not on the class path (found: "
+                        + providers.stream().map(TransportProvider::name).toList() + ")");
+            }
         }
         if (transports.isEmpty()) {
             close();
@@ -123,8 +140,17 @@ final class EngineNode implements SyncNode {
         }
         try {
             for (InetSocketAddress a : settings.listen()) {
-                for (Transport tr : transports) {
-                    listeners.add(tr.listen(a, this::accept));
+                TransportListener first = transports.get(0).listen(a, this::accept);
+                listeners.add(first);
+                // The others on the same port number, so one announced port reaches every transport.
+                InetSocketAddress same = new InetSocketAddress(a.getAddress(), first.localAddress().getPort());
+                for (Transport tr : transports.subList(1, transports.size())) {
+                    try {
+                        listeners.add(tr.listen(same, this::accept));
+                    } catch (IOException e) {
+                        LOG.warn("{} cannot listen on {} ({}); using another port", tr.name(), same, e.getMessage());
+                        listeners.add(tr.listen(new InetSocketAddress(a.getAddress(), 0), this::accept));
+                    }
                 }
             }
         } catch (IOException e) {
@@ -181,19 +207,80 @@ final class EngineNode implements SyncNode {
     }
 
     /** Dials {@code address} for {@code folder}; {@code key} is the dialer's name for the target. */
+    /**
+     * Dials {@code address} for {@code folder}: TCP first, then each other transport after
+     * {@link #TRANSPORT_HEAD_START} (or at once when the previous one failed); the first
+     * connection that opens carries the handshake and the others are closed ("happy eyeballs"
+     * across transports). TCP's head start keeps it where both work, since it is the faster of
+     * the two on an idle path; uTP wins where TCP is blocked or slow to connect.
+     */
     void connect(FolderRunner folder, InetSocketAddress address, InetSocketAddress key) {
-        Transport tr = transports.get(0);
-        tr.connect(address, CONNECT_TIMEOUT).whenComplete((conn, err) -> {
-            if (err != null) {
-                folder.dialer().failed(key);
-                return;
+        new Race(folder, address, key).next();
+    }
+
+    /** One dial across the transports. */
+    private final class Race {
+        final FolderRunner folder;
+        final InetSocketAddress address;
+        final InetSocketAddress key;
+        int started;
+        int failed;
+        boolean won;
+
+        Race(FolderRunner folder, InetSocketAddress address, InetSocketAddress key) {
+            this.folder = folder;
+            this.address = address;
+            this.key = key;
+        }
+
+        /** Starts the next transport's attempt, and arms the one after it. */
+        void next() {
+            Transport tr;
+            synchronized (this) {
+                if (won || started == transports.size()) {
+                    return;
+                }
+                tr = transports.get(started++);
+                if (started < transports.size()) {
+                    int armed = started;
+                    timer.schedule(() -> {
+                        synchronized (this) {
+                            if (started != armed) {
+                                return; // already started after a failure
+                            }
+                        }
+                        next();
+                    }, TRANSPORT_HEAD_START.toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
-            if (!isRunning()) {
-                conn.close();
-                return;
-            }
-            SecureChannel.client(conn, folder.handshakeSecret(), identity, channelSettings(), new PeerSession(this, key, folder));
-        });
+            tr.connect(address, CONNECT_TIMEOUT).whenComplete((conn, err) -> {
+                boolean mine;
+                boolean allFailed = false;
+                synchronized (this) {
+                    mine = err == null && !won;
+                    if (mine) {
+                        won = true;
+                    } else if (err != null) {
+                        failed++;
+                        allFailed = !won && failed == transports.size();
+                    }
+                }
+                if (err != null) {
+                    if (allFailed) {
+                        folder.dialer().failed(key);
+                    } else {
+                        next();
+                    }
+                    return;
+                }
+                if (!mine || !isRunning()) {
+                    conn.close(); // another transport won, or the node is closing
+                    return;
+                }
+                SecureChannel.client(conn, folder.handshakeSecret(), identity, channelSettings(),
+                        new PeerSession(EngineNode.this, key, folder));
+            });
+        }
     }
 
     void onEstablished(PeerSession s) {
@@ -315,11 +402,12 @@ final class EngineNode implements SyncNode {
 
     @Override
     public synchronized List<InetSocketAddress> listenAddresses() {
-        List<InetSocketAddress> out = new ArrayList<>();
+        // Transports share port numbers, so TCP's and uTP's listeners are one address.
+        java.util.Set<InetSocketAddress> out = new java.util.LinkedHashSet<>();
         for (TransportListener l : listeners) {
             out.add(l.localAddress());
         }
-        return out;
+        return List.copyOf(out);
     }
 
     @Override
@@ -344,7 +432,7 @@ final class EngineNode implements SyncNode {
         all.add(config);
         // Reuses the settings' validation of duplicate paths and keys.
         new NodeSettings(settings.dataDir(), all, settings.listen(), settings.deviceName(), limits,
-                settings.shutdownTimeout(), settings.dhtBootstrap());
+                settings.shutdownTimeout(), settings.dhtBootstrap(), settings.transports());
         return addFolderRunning(config);
     }
 

@@ -139,9 +139,9 @@ class NodePartsTest {
                 29, 30, 31, 32})).build();
         dev.cloudless.sync.FolderConfig sameKey = dev.cloudless.sync.FolderConfig.builder(java.nio.file.Path.of("g"), RW_KEY).build();
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new dev.cloudless.sync.NodeSettings(java.nio.file.Path.of("d"), java.util.List.of(a, samePath),
-                java.util.List.of(), "n", dev.cloudless.sync.RateLimits.UNLIMITED, java.time.Duration.ofSeconds(1), java.util.List.of()));
+                java.util.List.of(), "n", dev.cloudless.sync.RateLimits.UNLIMITED, java.time.Duration.ofSeconds(1), java.util.List.of(), java.util.List.of()));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new dev.cloudless.sync.NodeSettings(java.nio.file.Path.of("d"), java.util.List.of(a, sameKey),
-                java.util.List.of(), "n", dev.cloudless.sync.RateLimits.UNLIMITED, java.time.Duration.ofSeconds(1), java.util.List.of()));
+                java.util.List.of(), "n", dev.cloudless.sync.RateLimits.UNLIMITED, java.time.Duration.ofSeconds(1), java.util.List.of(), java.util.List.of()));
     }
 
 }
