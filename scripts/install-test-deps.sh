@@ -9,7 +9,9 @@ DEBIAN_PACKAGES=(
   syncthing   # reference tool of the end-to-end benchmark (sync-bench e2e)
   rsync       # rsync daemon on loopback: the other reference of the end-to-end benchmark
 )
-NPM_PACKAGES=()
+NPM_PACKAGES=(
+  utp-native@2.5.3   # libutp (BEP 29) through native bindings: the uTP interop peer (sync-transport-udp)
+)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
