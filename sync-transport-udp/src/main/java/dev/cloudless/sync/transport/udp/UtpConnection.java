@@ -193,6 +193,16 @@ final class UtpConnection implements StreamConnection {
         return state;
     }
 
+    /** Written bytes not yet acknowledged, for tests. */
+    long queuedBytesForTest() {
+        return queuedBytes.get();
+    }
+
+    /** Received bytes not yet delivered (in order or not), for tests; loop state read racily. */
+    long bufferedBytesForTest() {
+        return inboundBytes + reorderBytes;
+    }
+
     // ======================= StreamConnection (any thread) =======================
 
     @Override
