@@ -189,6 +189,20 @@ final class UtpConnection implements StreamConnection {
         return c;
     }
 
+    // ---- counters (loop writes, tests read) ----
+    volatile long packetsSent;
+    volatile long retransmits;
+    volatile long fastRetransmits;
+    volatile long timeouts;
+
+    /** A one-line summary of the counters and the congestion state, for tests and benchmarks. */
+    String stats() {
+        return "state=" + state + " seq=" + seqNr + " peerAck=" + peerAck + " ackNr=" + ackNr + " inflight=" + bytesInFlight
+                + " peerWnd=" + peerWindow + " reorder=" + reorderCount + " inbound=" + inboundBytes + " queued=" + queuedBytes.get()
+                + " sent=" + packetsSent + " retransmits=" + retransmits + " fast=" + fastRetransmits + " timeouts=" + timeouts
+                + " cwnd=" + cc.window() + " rtt=" + rttMicros + "us rto=" + rtoMicros + "us qdelay=" + cc.queuingDelayMicros() + "us";
+    }
+
     State state() {
         return state;
     }
@@ -403,7 +417,7 @@ final class UtpConnection implements StreamConnection {
         }
         byte[] sack = p.selectiveAck();
         if (sack != null && outstanding() > 0) {
-            acked += processSelectiveAck(sack, now);
+            acked += processSelectiveAck(p.ack(), sack, now);
         }
         if (acked > 0) {
             cc.onAck((int) Math.min(Integer.MAX_VALUE, acked), now);
@@ -418,15 +432,19 @@ final class UtpConnection implements StreamConnection {
     }
 
     /** Bits of {@code sack} name packets {@code ack + 2 + i}; a hole with enough acked after it is lost. */
-    private long processSelectiveAck(byte[] sack, long now) {
+    private long processSelectiveAck(int ack, byte[] sack, long now) {
         long acked = 0;
-        int base = add(peerAck, 2);
+        int base = add(ack, 2); // relative to this packet's ack_nr, which may be older than ours
+
         int newest = add(seqNr, -1);
         int ackedAfter = 0;
         for (int i = sack.length * 8 - 1; i >= -1; i--) {
             int seq = add(base, i);
             if (before(newest, seq)) {
                 continue; // names a packet we never sent
+            }
+            if (!before(peerAck, seq)) {
+                break; // already acknowledged cumulatively
             }
             boolean set = i >= 0 && (sack[i >> 3] & (1 << (i & 7))) != 0;
             if (set) {
@@ -466,6 +484,7 @@ final class UtpConnection implements StreamConnection {
         }
         op.fastResent = true;
         op.needResend = true;
+        fastRetransmits++;
         if (op.inFlight) {
             op.inFlight = false;
             bytesInFlight -= op.wireBytes();
@@ -697,6 +716,10 @@ final class UtpConnection implements StreamConnection {
     }
 
     private void transmit(OutPacket op, long now) {
+        if (op.transmissions > 0) {
+            retransmits++;
+        }
+        packetsSent++;
         op.transmissions++;
         op.sentMicros = now;
         op.needResend = false;
@@ -704,8 +727,9 @@ final class UtpConnection implements StreamConnection {
             op.inFlight = true;
             bytesInFlight += op.wireBytes();
         }
+        boolean firstOutstanding = bytesInFlight == op.wireBytes();
         send(op.type, op.seq, op.payload, null);
-        if (rtoDeadline == 0) {
+        if (rtoDeadline == 0 || firstOutstanding) {
             rtoDeadline = now + rtoMicros;
         }
     }
@@ -780,6 +804,7 @@ final class UtpConnection implements StreamConnection {
                 return;
             }
             cc.onTimeout();
+            timeouts++;
             rtoMicros = Math.min(rtoMicros * 2, MAX_RTO_MICROS);
             int n = outstanding();
             for (int i = 1; i <= n; i++) {

@@ -84,7 +84,11 @@ class Recorder implements StreamHandler {
     }
 
     static boolean await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        return await(condition, WAIT_MILLIS);
+    }
+
+    static boolean await(BooleanSupplier condition, long waitMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 return false;

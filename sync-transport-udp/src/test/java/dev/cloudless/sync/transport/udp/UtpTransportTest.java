@@ -133,6 +133,7 @@ class UtpTransportTest {
                 "received " + atServer.received + " and " + atClient.received);
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.printf("uTP loopback: 2 x %d MiB in %.2f s (%.1f MiB/s each way)%n", total >> 20, secs, (total >> 20) / secs);
+        System.out.println("client " + ((UtpConnection) client).stats() + "\nserver " + ((UtpConnection) server).stats());
         assertArrayEquals(sentUp, atServer.digest());
         assertArrayEquals(sentDown, atClient.digest());
     }
