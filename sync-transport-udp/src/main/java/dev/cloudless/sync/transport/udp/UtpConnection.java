@@ -29,6 +29,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class UtpConnection implements StreamConnection {
     /** Payload bytes per packet: 1500-byte path MTU - 20 (IPv4) - 8 (UDP) - 20 (uTP header) - 52 spare for extensions and tunnels. */
     static final int MAX_PAYLOAD_BYTES = 1400;
+    /**
+     * Payload bytes per packet to a loopback address when the transport allows it: the loopback
+     * interface's MTU is 64 KiB, so 16 KiB datagrams are never fragmented there, and on a kernel
+     * where each datagram costs a system call on both ends this is what lets uTP keep up with TCP
+     * (which sends 64 KiB segments on loopback).
+     */
+    static final int LOOPBACK_PAYLOAD_BYTES = 16 << 10;
+    /** The largest datagram payload any peer may send us: our receive buffer admits one beyond the window. */
+    static final int MAX_RECEIVED_PAYLOAD_BYTES = 64 << 10;
     /** Packets in flight at most; a power of two so a slot is {@code seq & (OUT_RING - 1)}. */
     static final int OUT_RING = 1024;
     /** Out-of-order packets kept at most (and the reach of our selective acks); a power of two. */
@@ -40,7 +49,7 @@ final class UtpConnection implements StreamConnection {
     /** ... and below which it reports writable again. */
     static final int LOW_WATER_MARK_BYTES = 1 << 20;
     /** Initial congestion window: a few packets, as libutp starts. */
-    static final int INITIAL_WINDOW_BYTES = 4 * (MAX_PAYLOAD_BYTES + HEADER_BYTES);
+    static final int INITIAL_WINDOW_PACKETS = 4;
     /** Retransmission timeout bounds (BEP 29: at least 500 ms, 1 s before any RTT sample). */
     static final long MIN_RTO_MICROS = 500_000;
     static final long INITIAL_RTO_MICROS = 1_000_000;
@@ -100,8 +109,9 @@ final class UtpConnection implements StreamConnection {
     private final OutPacket[] ring = new OutPacket[OUT_RING];
     private long bytesInFlight;
     private long peerWindow = RECV_BUFFER_BYTES;
-    private final Ledbat cc = new Ledbat(MAX_PAYLOAD_BYTES + HEADER_BYTES, INITIAL_WINDOW_BYTES,
-            (OUT_RING / 2) * (MAX_PAYLOAD_BYTES + HEADER_BYTES));
+    /** Payload bytes per packet on this connection's path. */
+    private final int payloadBytes;
+    private final Ledbat cc;
     private long rttMicros;
     private long rttVarMicros;
     private long rtoMicros = INITIAL_RTO_MICROS;
@@ -158,6 +168,9 @@ final class UtpConnection implements StreamConnection {
         this.recvId = recvId;
         this.sendId = sendId;
         this.state = state;
+        this.payloadBytes = socket.payloadBytesTo(remote);
+        int packet = payloadBytes + HEADER_BYTES;
+        this.cc = new Ledbat(packet, INITIAL_WINDOW_PACKETS * packet, (OUT_RING / 2) * packet);
         long now = socket.nowMicros();
         this.lastRecvMicros = now;
         this.lastSendMicros = now;
@@ -525,7 +538,7 @@ final class UtpConnection implements StreamConnection {
         if (eofSeq >= 0 && before(eofSeq, seq)) {
             return; // nothing exists after the FIN
         }
-        if (inboundBytes + reorderBytes + data.length > RECV_BUFFER_BYTES + MAX_PAYLOAD_BYTES) {
+        if (inboundBytes + reorderBytes + data.length > RECV_BUFFER_BYTES + MAX_RECEIVED_PAYLOAD_BYTES) {
             return; // the sender ignored our window: drop, it retransmits
         }
         if (d == 1) {
@@ -649,7 +662,7 @@ final class UtpConnection implements StreamConnection {
         }
         boolean closing = closeRequested && !finSent;
         while (outstanding() < OUT_RING - 2) {
-            int size = (int) Math.min(MAX_PAYLOAD_BYTES, pendingBytes());
+            int size = (int) Math.min(payloadBytes, pendingBytes());
             if (size == 0) {
                 break;
             }
@@ -681,13 +694,13 @@ final class UtpConnection implements StreamConnection {
     /** Bytes written but not yet in a packet. */
     private long pendingBytes() {
         long inPartial = partial == null ? 0 : partial.remaining();
-        if (inPartial >= MAX_PAYLOAD_BYTES) {
+        if (inPartial >= payloadBytes) {
             return inPartial;
         }
         long sum = inPartial;
         for (ByteBuffer b : outbox) {
             sum += b.remaining();
-            if (sum >= MAX_PAYLOAD_BYTES) {
+            if (sum >= payloadBytes) {
                 break;
             }
         }
@@ -825,7 +838,7 @@ final class UtpConnection implements StreamConnection {
             }
         }
         if (zeroWindowProbeAt != 0 && now >= zeroWindowProbeAt && outstanding() == 0) {
-            peerWindow = Math.max(peerWindow, HEADER_BYTES + MAX_PAYLOAD_BYTES); // probe with one packet
+            peerWindow = Math.max(peerWindow, HEADER_BYTES + payloadBytes); // probe with one packet
             zeroWindowProbeAt = 0;
             trySend();
         }

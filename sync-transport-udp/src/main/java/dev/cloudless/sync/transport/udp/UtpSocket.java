@@ -62,7 +62,10 @@ final class UtpSocket implements DatagramProtocol {
     final AtomicLong resetsSent = new AtomicLong();
     final AtomicLong synsDropped = new AtomicLong();
 
-    UtpSocket(Channel channel, Consumer<StreamConnection> acceptor, Runnable onEmpty) {
+    private final boolean loopbackJumbo;
+
+    UtpSocket(Channel channel, Consumer<StreamConnection> acceptor, Runnable onEmpty, boolean loopbackJumbo) {
+        this.loopbackJumbo = loopbackJumbo;
         this.channel = channel;
         this.loop = channel.eventLoop();
         this.local = (InetSocketAddress) channel.localAddress();
@@ -78,6 +81,12 @@ final class UtpSocket implements DatagramProtocol {
 
     long nowMicros() {
         return (System.nanoTime() - epochNanos) / 1000 + 1; // never 0: a zero timestamp means "none" on the wire
+    }
+
+    /** Payload per packet towards {@code remote}: 1400 bytes, or 16 KiB to loopback (MTU 64 KiB) when enabled. */
+    int payloadBytesTo(InetSocketAddress remote) {
+        return loopbackJumbo && remote.getAddress() != null && remote.getAddress().isLoopbackAddress()
+                ? UtpConnection.LOOPBACK_PAYLOAD_BYTES : UtpConnection.MAX_PAYLOAD_BYTES;
     }
 
     int randomSeq() {

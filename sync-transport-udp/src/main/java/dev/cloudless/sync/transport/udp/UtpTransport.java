@@ -35,8 +35,8 @@ final class UtpTransport implements Transport {
     static final int IO_THREADS = 2;
     /** Kernel socket buffers: libutp on loopback drops heavily with the defaults (facts of issue 4). */
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
-    /** Read buffer per datagram; a datagram that fills it may be truncated and is dropped. uTP packets are ~1.5 KB. */
-    static final int MAX_DATAGRAM_BYTES = 8 << 10;
+    /** Read buffer per datagram: a whole UDP datagram (a datagram that fills it may be truncated and is dropped). */
+    static final int MAX_DATAGRAM_BYTES = 64 << 10;
     /** Bytes queued in Netty above which sockets stop sending new data until the kernel takes them. */
     static final int CHANNEL_HIGH_WATER_BYTES = 1 << 20;
     static final int CHANNEL_LOW_WATER_BYTES = 256 << 10;
@@ -48,6 +48,17 @@ final class UtpTransport implements Transport {
     private final Set<UtpSocket> sockets = ConcurrentHashMap.newKeySet();
     private UtpSocket clientSocket;
     private volatile boolean closed;
+    private final boolean loopbackJumbo;
+
+    /** A transport that sends 16 KiB packets to loopback addresses (see {@link UtpConnection#LOOPBACK_PAYLOAD_BYTES}). */
+    UtpTransport() {
+        this(true);
+    }
+
+    /** @param loopbackJumbo false keeps 1400-byte packets even on loopback (tests of the 1500-byte path) */
+    UtpTransport(boolean loopbackJumbo) {
+        this.loopbackJumbo = loopbackJumbo;
+    }
 
     @Override
     public String name() {
@@ -122,7 +133,7 @@ final class UtpTransport implements Transport {
         UtpSocket socket = new UtpSocket(ch, acceptor, acceptor == null ? null : () -> {
             sockets.remove(holder[0]);
             ch.close();
-        });
+        }, loopbackJumbo);
         holder[0] = socket;
         demux.register(socket);
         sockets.add(socket);

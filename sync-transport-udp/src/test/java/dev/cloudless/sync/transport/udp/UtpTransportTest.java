@@ -207,9 +207,9 @@ class UtpTransportTest {
         Thread.sleep(1500);
         assertEquals(0, atServer.received.get());
         long queued = ((UtpConnection) client).queuedBytesForTest();
-        assertTrue(queued > (16 << 20) - UtpConnection.RECV_BUFFER_BYTES - 2 * UtpConnection.MAX_PAYLOAD_BYTES,
+        assertTrue(queued > (16 << 20) - UtpConnection.RECV_BUFFER_BYTES - 2 * UtpConnection.LOOPBACK_PAYLOAD_BYTES,
                 "sender kept " + queued + " bytes: it sent more than the window");
-        assertTrue(s.bufferedBytesForTest() <= UtpConnection.RECV_BUFFER_BYTES + UtpConnection.MAX_PAYLOAD_BYTES);
+        assertTrue(s.bufferedBytesForTest() <= UtpConnection.RECV_BUFFER_BYTES + UtpConnection.LOOPBACK_PAYLOAD_BYTES);
         server.setReadable(true);
         assertTrue(await(() -> atServer.received.get() == 16 << 20), "received " + atServer.received);
     }
