@@ -58,6 +58,12 @@ final class UtpConnection implements StreamConnection {
     static final int MAX_CONSECUTIVE_TIMEOUTS = 7;
     /** Duplicate acks that trigger a fast retransmit, and packets selectively acked past a hole that declare it lost. */
     static final int DUPLICATE_ACKS_BEFORE_RESEND = 3;
+    /**
+     * A packet counts as lost only once it is older than one RTT plus a quarter RTT (at least this)
+     * (RFC 8985's reordering window; libutp has none): jitter reorders packets, and three
+     * selective acks alone would halve the window for every reordered packet.
+     */
+    static final long MIN_REORDER_WINDOW_MICROS = 1_000;
     /** An ack may name a packet at most this many before our oldest unacked one (libutp's allowance); older is spoofed or stale. */
     static final int ACK_NR_ALLOWED_WINDOW = 1024;
     /** Silence after which we send an ST_STATE so NATs keep the mapping and the peer sees us alive (libutp: 29 s). */
@@ -424,8 +430,8 @@ final class UtpConnection implements StreamConnection {
             duplicateAcks = 0;
             consecutiveTimeouts = 0;
         } else if (p.type() == UtpPacket.ST_STATE && outstanding() > 0 && p.selectiveAck() == null) {
-            if (++duplicateAcks == DUPLICATE_ACKS_BEFORE_RESEND) {
-                markLost(add(peerAck, 1));
+            if (++duplicateAcks >= DUPLICATE_ACKS_BEFORE_RESEND) {
+                markLost(add(peerAck, 1), now);
             }
         }
         byte[] sack = p.selectiveAck();
@@ -464,7 +470,7 @@ final class UtpConnection implements StreamConnection {
                 acked += ackPacket(seq, now);
                 ackedAfter++;
             } else if (ackedAfter >= DUPLICATE_ACKS_BEFORE_RESEND) {
-                markLost(seq);
+                markLost(seq, now);
             }
         }
         return acked;
@@ -490,10 +496,13 @@ final class UtpConnection implements StreamConnection {
         return op.wireBytes();
     }
 
-    private void markLost(int seq) {
+    private void markLost(int seq, long now) {
         OutPacket op = ring[seq & (OUT_RING - 1)];
         if (op == null || op.seq != seq || op.fastResent) {
             return;
+        }
+        if (rttMicros > 0 && now - op.sentMicros < rttMicros + Math.max(rttMicros / 4, MIN_REORDER_WINDOW_MICROS)) {
+            return; // maybe only reordered (jitter): judged again on the next ack, or by the timer
         }
         op.fastResent = true;
         op.needResend = true;
