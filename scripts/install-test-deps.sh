@@ -11,7 +11,9 @@ DEBIAN_PACKAGES=(
   python3-libtorrent  # libtorrent's mainline DHT: the DHT interop tests (sync-discovery, on loopback)
   opentracker # BitTorrent tracker (UDP BEP 15 and HTTP): interop test of the tracker discovery
 )
-NPM_PACKAGES=()
+NPM_PACKAGES=(
+  utp-native@2.5.3   # libutp (BEP 29) through native bindings: the uTP interop peer (sync-transport-udp)
+)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
