@@ -1,5 +1,6 @@
 package dev.cloudless.sync.examples;
 
+import dev.cloudless.sync.DiscoverySettings;
 import dev.cloudless.sync.FolderConfig;
 import dev.cloudless.sync.SyncKey;
 import dev.cloudless.sync.SyncNode;
@@ -34,11 +35,14 @@ final class DemoCommand {
         Path b = dir.resolve("B");
         SyncKey key = SyncKey.generate();
         out.println("folder key (read-write): " + key.toText());
+        // Discovery off (what --no-lan --no-dht --no-pex do for sync): the demo stays on loopback.
         try (SyncNode nodeB = SyncNode.builder().dataDir(dir.resolve("B.state")).deviceName("demo-B")
-                .listenOnLoopback().folder(b, key).build().start()) {
+                .listenOnLoopback().folder(FolderConfig.builder(b, key).discovery(DiscoverySettings.NONE).build())
+                .build().start()) {
             InetSocketAddress addrB = nodeB.listenAddresses().get(0);
             try (SyncNode nodeA = SyncNode.builder().dataDir(dir.resolve("A.state")).deviceName("demo-A")
-                    .listenOnLoopback().folder(FolderConfig.builder(a, key).peer(addrB).build()).build().start()) {
+                    .listenOnLoopback().folder(FolderConfig.builder(a, key).peer(addrB)
+                            .discovery(DiscoverySettings.NONE).build()).build().start()) {
                 nodeB.subscribe(e -> {
                     String line = SyncCommand.describe(e);
                     if (line != null) {

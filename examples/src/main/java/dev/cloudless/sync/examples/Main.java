@@ -15,6 +15,7 @@ import java.util.Arrays;
  * java -jar examples/target/cloudless-sync-examples.jar inspect KEY
  * java -jar examples/target/cloudless-sync-examples.jar identity [--data DIR]
  * java -jar examples/target/cloudless-sync-examples.jar sync --folder DIR --key KEY [--listen PORT] [--peer HOST:PORT]... [--data DIR]
+ *     [--tracker URL]... [--dht-bootstrap HOST:PORT]... [--no-lan] [--no-dht] [--no-pex]
  * java -jar examples/target/cloudless-sync-examples.jar demo [--dir DIR]
  * </pre>
  */
@@ -104,7 +105,10 @@ public final class Main {
                   identity [--data DIR]
                                       create or load this device's identity in DIR (default ./state) and print its id
                   sync --folder DIR --key KEY [--listen PORT] [--peer HOST:PORT]... [--data DIR] [--name NAME]
-                                      share DIR with every peer holding KEY; prints events and a status line; Ctrl-C stops
+                       [--tracker URL]... [--dht-bootstrap HOST:PORT]... [--no-lan] [--no-dht] [--no-pex]
+                                      share DIR with every peer holding KEY; prints events and a status line; Ctrl-C stops.
+                                      Peers are also found on the LAN, by peer exchange and on the DHT (through the
+                                      bootstrap nodes given) unless switched off, and through the trackers named
                   demo [--dir DIR]    two nodes on this machine keep DIR/A and DIR/B (default ./demo) identical""");
     }
 }

@@ -1,5 +1,7 @@
 package dev.cloudless.sync.examples;
 
+import dev.cloudless.sync.DiscoveredPeer;
+import dev.cloudless.sync.DiscoverySettings;
 import dev.cloudless.sync.Folder;
 import dev.cloudless.sync.FolderConfig;
 import dev.cloudless.sync.FolderStatus;
@@ -9,29 +11,69 @@ import dev.cloudless.sync.SyncKey;
 import dev.cloudless.sync.SyncNode;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code sync --folder DIR --key KEY [--listen PORT] [--peer HOST:PORT]... [--data DIR] [--name NAME]}:
- * runs one node sharing one folder, prints what happens and a status line, and stops cleanly on
- * Ctrl-C.
+ * {@code sync --folder DIR --key KEY [--listen PORT] [--peer HOST:PORT]... [--data DIR] [--name NAME]
+ * [--tracker URL]... [--dht-bootstrap HOST:PORT]... [--no-lan] [--no-dht] [--no-pex]}: runs one node
+ * sharing one folder, prints what happens and a status line, and stops cleanly on Ctrl-C. LAN
+ * discovery, the DHT and peer exchange are on unless switched off; the DHT contacts only the
+ * bootstrap nodes given, trackers only those named.
  */
 final class SyncCommand {
     private SyncCommand() {
     }
 
-    static void run(String[] args, PrintStream out) throws InterruptedException {
+    /** What the command line asks for. */
+    record Options(Path folder, SyncKey key, Path data, String name, int listen, List<InetSocketAddress> peers,
+                   DiscoverySettings discovery, List<InetSocketAddress> dhtBootstrap) {
+        /** The node these options describe, not yet started. */
+        SyncNode node() {
+            FolderConfig.Builder fc = FolderConfig.builder(folder, key).discovery(discovery);
+            peers.forEach(fc::peer);
+            SyncNode.Builder b = SyncNode.builder().dataDir(data).folder(fc.build()).listen(listen)
+                    .dhtBootstrap(dhtBootstrap.toArray(new InetSocketAddress[0]));
+            if (name != null) {
+                b.deviceName(name);
+            }
+            return b.build();
+        }
+    }
+
+    static Options parse(String[] args) {
         Path folder = null;
         SyncKey key = null;
         Path data = null;
         String name = null;
         int listen = 0;
         List<InetSocketAddress> peers = new ArrayList<>();
+        List<URI> trackers = new ArrayList<>();
+        List<InetSocketAddress> bootstrap = new ArrayList<>();
+        boolean lan = true;
+        boolean dht = true;
+        boolean pex = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            switch (a) {
+                case "--no-lan" -> {
+                    lan = false;
+                    continue;
+                }
+                case "--no-dht" -> {
+                    dht = false;
+                    continue;
+                }
+                case "--no-pex" -> {
+                    pex = false;
+                    continue;
+                }
+                default -> { }
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(a + " needs a value");
             }
@@ -43,6 +85,8 @@ final class SyncCommand {
                 case "--name" -> name = v;
                 case "--listen" -> listen = parsePort(v);
                 case "--peer" -> peers.add(parsePeer(v));
+                case "--tracker" -> trackers.add(parseUri(v));
+                case "--dht-bootstrap" -> bootstrap.add(parsePeer(v));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -52,13 +96,15 @@ final class SyncCommand {
         if (data == null) {
             data = folder.toAbsolutePath().getParent().resolve(folder.getFileName() + ".state");
         }
-        FolderConfig.Builder fc = FolderConfig.builder(folder, key);
-        peers.forEach(fc::peer);
-        SyncNode.Builder b = SyncNode.builder().dataDir(data).folder(fc.build()).listen(listen);
-        if (name != null) {
-            b.deviceName(name);
-        }
-        SyncNode node = b.build().start();
+        return new Options(folder, key, data, name, listen, List.copyOf(peers),
+                new DiscoverySettings(lan, pex, dht, trackers), List.copyOf(bootstrap));
+    }
+
+    static void run(String[] args, PrintStream out) throws InterruptedException {
+        Options o = parse(args);
+        Path folder = o.folder();
+        SyncKey key = o.key();
+        SyncNode node = o.node().start();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             out.println();
@@ -103,8 +149,9 @@ final class SyncCommand {
             in += p.rateIn();
             out += p.rateOut();
         }
-        return String.format("[%s] peers %d | down %s/s up %s/s | %d files %s local, %d files %s global | %.1f%%%s",
-                s.state().name().toLowerCase(), peers.size(), bytes(in), bytes(out), s.localFiles(), bytes(s.localBytes()),
+        long discovered = f.discoveredPeers().stream().map(DiscoveredPeer::address).distinct().count();
+        return String.format("[%s] peers %d, discovered %d | down %s/s up %s/s | %d files %s local, %d files %s global | %.1f%%%s",
+                s.state().name().toLowerCase(), peers.size(), discovered, bytes(in), bytes(out), s.localFiles(), bytes(s.localBytes()),
                 s.globalFiles(), bytes(s.globalBytes()), 100 * s.completion(),
                 s.neededFiles() > 0 ? " (" + s.neededFiles() + " to go, " + bytes(s.neededBytes()) + ")" : "");
     }
@@ -153,6 +200,14 @@ final class SyncCommand {
             return p;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a port: " + v);
+        }
+    }
+
+    static URI parseUri(String v) {
+        try {
+            return new URI(v);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a tracker URL: " + v);
         }
     }
 

@@ -78,6 +78,17 @@ final class Cluster implements AutoCloseable {
         return m;
     }
 
+    /** A running member with {@code memberKey}, configured by {@code tweak}, dialling only {@code dial}. */
+    Member addDialling(String name, SyncKey memberKey, Consumer<FolderConfig.Builder> tweak, List<Member> dial) {
+        Member m = new Member(name, memberKey, tweak);
+        for (Member other : dial) {
+            m.peers.add(other.address);
+        }
+        members.add(m);
+        m.start();
+        return m;
+    }
+
     List<Member> members() {
         return members;
     }

@@ -121,7 +121,9 @@ final class CloudlessTool implements SyncTool {
         Files.createDirectories(data);
         return group.launch(java("sync", "--folder", folder.toAbsolutePath().toString(), "--key", key,
                 "--listen", Integer.toString(listenPort), "--peer", "127.0.0.1:" + peerPort,
-                "--data", data.toAbsolutePath().toString()), Map.of(), log(label));
+                "--data", data.toAbsolutePath().toString(),
+                // Loopback only: no LAN broadcast, DHT or peer exchange beyond the two nodes.
+                "--no-lan", "--no-dht", "--no-pex"), Map.of(), log(label));
     }
 
     private Path log(String label) {

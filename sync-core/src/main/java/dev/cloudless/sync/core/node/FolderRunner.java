@@ -30,6 +30,7 @@ import dev.cloudless.sync.core.protocol.IndexBatcher;
 import dev.cloudless.sync.core.protocol.IndexDelta;
 import dev.cloudless.sync.core.protocol.IndexResend;
 import dev.cloudless.sync.core.protocol.IndexUpdate;
+import dev.cloudless.sync.core.protocol.PeerExchange;
 import dev.cloudless.sync.core.protocol.ProtocolException;
 import dev.cloudless.sync.core.protocol.RecordDelta;
 import dev.cloudless.sync.core.scan.FolderMarker;
@@ -123,6 +124,7 @@ final class FolderRunner implements Folder {
     private final Clock clock = Clock.systemUTC();
     private final Map<DeviceId, PeerSession> sessions = new ConcurrentHashMap<>();
     private final Dialer dialer;
+    private final PeerExchanger pex;
     private final long indexId;
     private final Archive archive;
     private final BlockScheduler blocks;
@@ -178,6 +180,7 @@ final class FolderRunner implements Folder {
         this.serial = new SerialExecutor(node.io());
         this.handshakeSecret = new FolderSecret<>(this, secrets.handshakeSecret());
         this.dialer = new Dialer(node, this);
+        this.pex = new PeerExchanger(node, this, folderId);
         this.indexId = loadIndexId();
         this.archive = new Archive(root, clock);
         this.blocks = new BlockScheduler(BLOCKS_IN_FLIGHT_PER_PEER, (peer, path, block) -> {
@@ -285,8 +288,20 @@ final class FolderRunner implements Folder {
         timers.add(node.timer().scheduleWithFixedDelay(() -> requestScan(null), rescan, rescan, TimeUnit.MILLISECONDS));
         timers.add(node.timer().scheduleWithFixedDelay(() -> serial.execute(this::housekeeping), 1, 360,
                 TimeUnit.MINUTES));
+        long refresh = PeerExchanger.REFRESH_INTERVAL.toMillis();
+        timers.add(node.timer().scheduleWithFixedDelay(() -> serial.execute(pex::refresh), refresh, refresh,
+                TimeUnit.MILLISECONDS));
         for (InetSocketAddress a : config.peers()) {
             dialer.add(a);
+        }
+    }
+
+    /** Runs {@code task} on the folder's serial executor after {@code nanos}, unless the node is shutting down. */
+    void later(Runnable task, long nanos) {
+        try {
+            node.timer().schedule(() -> serial.execute(task), nanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
         }
     }
 
@@ -485,6 +500,7 @@ final class FolderRunner implements Folder {
                 blocks.removePeer(peer);
                 updateState();
             }
+            pex.detached(s); // also a session that lost to a duplicate
             if (s.announced) {
                 node.publish(new SyncEvent.PeerDisconnected(Instant.now(), id, peer, reason));
             }
@@ -532,6 +548,7 @@ final class FolderRunner implements Folder {
             // Send what the peer lacks: everything if it never saw this index, else the tail.
             s.sentUpTo = h.knownIndexId() == indexId ? Math.min(h.knownSequence(), index.maxSequence()) : 0;
             sendIndex(s, s.sentUpTo == 0);
+            pex.helloReceived(s);
             schedulePull();
         });
     }
@@ -587,6 +604,15 @@ final class FolderRunner implements Folder {
                 }
             }
             accept(s, rebuilt);
+        });
+    }
+
+    /** A connected peer's peer-exchange list. */
+    void onPeerExchange(PeerSession s, PeerExchange m) {
+        serial.execute(() -> {
+            if (sessions.get(s.device()) == s) {
+                pex.received(s, m);
+            }
         });
     }
 

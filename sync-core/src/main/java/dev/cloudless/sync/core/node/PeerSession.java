@@ -15,6 +15,7 @@ import dev.cloudless.sync.core.protocol.IndexUpdate;
 import dev.cloudless.sync.core.protocol.Message;
 import dev.cloudless.sync.core.protocol.MessageDecoder;
 import dev.cloudless.sync.core.protocol.MessageEncoder;
+import dev.cloudless.sync.core.protocol.PeerExchange;
 import dev.cloudless.sync.core.protocol.Ping;
 import dev.cloudless.sync.core.protocol.Progress;
 import dev.cloudless.sync.core.protocol.ProtocolException;
@@ -218,6 +219,8 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
             folder.onIndexDelta(this, d);
         } else if (m instanceof IndexResend r) {
             folder.onIndexResend(this, r);
+        } else if (m instanceof PeerExchange x) {
+            folder.onPeerExchange(this, x);
         } else if (m instanceof Hello h) {
             if (hello != null) {
                 reject("second hello");

@@ -6,5 +6,5 @@ package dev.cloudless.sync.core.protocol;
  * in {@link Messages}.
  */
 public sealed interface Message permits Hello, IndexUpdate, BlockRequest, BlockResponse, Progress, Ping, Close,
-        IndexDelta, IndexResend {
+        IndexDelta, IndexResend, PeerExchange {
 }

@@ -4,6 +4,7 @@ import static dev.cloudless.sync.core.protocol.ProtocolException.Reason.BAD_RECO
 import static dev.cloudless.sync.core.protocol.ProtocolException.Reason.MALFORMED;
 
 import dev.cloudless.sync.AccessLevel;
+import dev.cloudless.sync.DeviceId;
 import dev.cloudless.sync.core.block.Sha256;
 import dev.cloudless.sync.core.index.FileRecord;
 import dev.cloudless.sync.core.index.MalformedRecordException;
@@ -12,6 +13,9 @@ import dev.cloudless.sync.core.path.FolderPath;
 import dev.cloudless.sync.core.path.InvalidFolderPathException;
 import dev.cloudless.sync.core.version.MalformedVersionVectorException;
 import dev.cloudless.sync.core.version.VersionVector;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -214,6 +218,7 @@ public final class MessageDecoder {
                 case Messages.TYPE_CLOSE: m = new Close(Text.decode(in, in.getShort() & 0xFFFF, "Close.reason")); break;
                 case Messages.TYPE_INDEX_DELTA: m = indexDelta(in); break;
                 case Messages.TYPE_INDEX_RESEND: m = new IndexResend(in.getLong()); break;
+                case Messages.TYPE_PEER_EXCHANGE: m = peerExchange(in); break;
                 default: throw new ProtocolException(ProtocolException.Reason.UNKNOWN_TYPE, "unknown message type " + type);
             }
         } catch (BufferUnderflowException e) {
@@ -316,6 +321,42 @@ public final class MessageDecoder {
             entries.add(d);
         }
         return new IndexDelta(entries);
+    }
+
+    private static PeerExchange peerExchange(ByteBuffer in) throws ProtocolException {
+        int listenPort = in.getShort() & 0xFFFF;
+        int count = in.get() & 0xFF;
+        if (count > PeerExchange.MAX_ENTRIES) {
+            throw new ProtocolException(MALFORMED, "PeerExchange: " + count + " entries, at most "
+                    + PeerExchange.MAX_ENTRIES);
+        }
+        List<PeerExchange.Entry> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] device = new byte[DeviceId.LENGTH];
+            in.get(device);
+            int family = in.get() & 0xFF;
+            byte[] address;
+            if (family == PeerExchange.FAMILY_IPV4) {
+                address = new byte[4];
+            } else if (family == PeerExchange.FAMILY_IPV6) {
+                address = new byte[16];
+            } else {
+                throw new ProtocolException(MALFORMED, "PeerExchange: entry " + i + " has address family " + family);
+            }
+            in.get(address);
+            InetAddress ip;
+            try {
+                ip = InetAddress.getByAddress(address);
+            } catch (UnknownHostException e) {
+                throw new ProtocolException(MALFORMED, "PeerExchange: entry " + i + ": " + e.getMessage());
+            }
+            if (family == PeerExchange.FAMILY_IPV6 && ip instanceof Inet4Address) {
+                // Java turns ::ffff:a.b.c.d into IPv4; refused so that every entry has one encoding.
+                throw new ProtocolException(MALFORMED, "PeerExchange: entry " + i + " is an IPv4-mapped IPv6 address");
+            }
+            entries.add(new PeerExchange.Entry(DeviceId.fromBytes(device), ip, in.getShort() & 0xFFFF));
+        }
+        return new PeerExchange(listenPort, entries);
     }
 
     private static FolderPath path(ByteBuffer in, String what) throws ProtocolException {

@@ -112,6 +112,8 @@ public final class MessageEncoder {
             return new Prepared(m, type, d.bodyLength(), null);
         } else if (m instanceof IndexResend) {
             return new Prepared(m, type, IndexResend.BODY_BYTES, null);
+        } else if (m instanceof PeerExchange x) {
+            return new Prepared(m, type, x.bodyLength(), null);
         } else {
             byte[][] reason = {Text.encode(((Close) m).reason(), Close.MAX_REASON_BYTES, "reason")};
             return new Prepared(m, type, 2 + reason[0].length, reason);
@@ -178,6 +180,15 @@ public final class MessageEncoder {
             }
         } else if (m instanceof IndexResend r) {
             out.putLong(r.after());
+        } else if (m instanceof PeerExchange x) {
+            out.putShort((short) x.listenPort());
+            out.put((byte) x.entries().size());
+            for (PeerExchange.Entry e : x.entries()) {
+                out.put(e.device().toBytes());
+                out.put((byte) e.family());
+                out.put(e.address().getAddress());
+                out.putShort((short) e.port());
+            }
         }
     }
 }

@@ -47,6 +47,8 @@ public final class Messages {
     public static final int TYPE_INDEX_DELTA = 8;
     /** Type code of {@link IndexResend}. */
     public static final int TYPE_INDEX_RESEND = 9;
+    /** Type code of {@link PeerExchange}. */
+    public static final int TYPE_PEER_EXCHANGE = 10;
 
     /**
      * Largest Hello body, in bytes: 1 KiB. Version 1 needs at most 198; the slack lets a later,
@@ -76,6 +78,10 @@ public final class Messages {
     /** Largest Close body, in bytes: length prefix + {@link Close#MAX_REASON_BYTES}. */
     public static final int MAX_CLOSE_BODY_BYTES = 2 + Close.MAX_REASON_BYTES;
 
+    /** Largest PeerExchange body, in bytes: listenPort, count and 64 IPv6 entries (2179). */
+    public static final int MAX_PEER_EXCHANGE_BODY_BYTES = PeerExchange.FIXED_BYTES
+            + PeerExchange.MAX_ENTRIES * PeerExchange.MAX_ENTRY_BYTES;
+
     /** A side that has sent nothing for this long sends a {@link Ping}. */
     public static final Duration PING_INTERVAL = Duration.ofSeconds(30);
     /** A peer from which nothing has arrived for this long is dropped. */
@@ -95,6 +101,7 @@ public final class Messages {
             case TYPE_CLOSE: return MAX_CLOSE_BODY_BYTES;
             case TYPE_INDEX_DELTA: return MAX_INDEX_MESSAGE_BYTES;
             case TYPE_INDEX_RESEND: return IndexResend.BODY_BYTES;
+            case TYPE_PEER_EXCHANGE: return MAX_PEER_EXCHANGE_BODY_BYTES;
             default: return -1;
         }
     }
@@ -119,6 +126,8 @@ public final class Messages {
             return TYPE_INDEX_DELTA;
         } else if (m instanceof IndexResend) {
             return TYPE_INDEX_RESEND;
+        } else if (m instanceof PeerExchange) {
+            return TYPE_PEER_EXCHANGE;
         }
         throw new IllegalArgumentException("not a message: " + m); // unreachable: Message is sealed
     }

@@ -134,6 +134,31 @@ final class Gen {
         return text(80).map(Close::new);
     }
 
+    static Arbitrary<PeerExchange> peerExchanges() {
+        Arbitrary<dev.cloudless.sync.DeviceId> devices = Arbitraries.bytes().array(byte[].class)
+                .ofSize(dev.cloudless.sync.DeviceId.LENGTH).map(dev.cloudless.sync.DeviceId::fromBytes);
+        Arbitrary<java.net.InetAddress> v4 = Arbitraries.integers().between(1, 223)
+                .flatMap(first -> Arbitraries.bytes().array(byte[].class).ofSize(3).map(rest -> address(
+                        new byte[] {(byte) (int) first, rest[0], rest[1], rest[2]})));
+        Arbitrary<java.net.InetAddress> v6 = Arbitraries.bytes().array(byte[].class).ofSize(16).map(b -> {
+            b[0] = (byte) (0x20 | (b[0] & 0x0f)); // global unicast: never multicast, wildcard or IPv4-mapped
+            return address(b);
+        });
+        Arbitrary<PeerExchange.Entry> entry = Combinators.combine(devices, Arbitraries.oneOf(v4, v6),
+                Arbitraries.integers().between(1, 65535)).as(PeerExchange.Entry::new);
+        return Combinators.combine(Arbitraries.integers().between(0, 65535),
+                entry.list().ofMaxSize(PeerExchange.MAX_ENTRIES).uniqueElements(PeerExchange.Entry::device))
+                .as(PeerExchange::new);
+    }
+
+    private static java.net.InetAddress address(byte[] bytes) {
+        try {
+            return java.net.InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Arbitrary<Message> messages() {
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(2, hellos()),
@@ -144,7 +169,8 @@ final class Gen {
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Ping())),
                 net.jqwik.api.Tuple.of(1, closes()),
                 net.jqwik.api.Tuple.of(2, indexDeltas()),
-                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, Long.MAX_VALUE).map(IndexResend::new)));
+                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, Long.MAX_VALUE).map(IndexResend::new)),
+                net.jqwik.api.Tuple.of(2, peerExchanges()));
     }
 
     /** A live file of {@code blocks} at {@code path}. */

@@ -93,7 +93,7 @@ class MessageDecoderTest {
 
     @Test
     void unknownTypesAreRejectedOnTheirFirstByte() {
-        for (int type : new int[] {0, 10, 0x7f, 0xff}) {
+        for (int type : new int[] {0, Messages.TYPE_PEER_EXCHANGE + 1, 0x7f, 0xff}) {
             ProtocolException x = assertThrows(ProtocolException.class,
                     () -> feedAll(new MessageDecoder(), new byte[] {(byte) type}));
             assertEquals(Reason.UNKNOWN_TYPE, x.reason());
@@ -247,6 +247,30 @@ class MessageDecoderTest {
         assertEquals(Reason.MALFORMED, reasonOf("07 00000005 | 0003 621b65"), "escape character");
         assertEquals(Reason.MALFORMED, reasonOf("07 00000005 | 0004 627965"), "length beyond the body");
         assertEquals(Reason.MALFORMED, reasonOf("07 00000001 | 00"), "half a length");
+    }
+
+    @Test
+    void hostilePeerExchanges() {
+        String entry = " | 0102030405060708090a0b0c0d0e0f 04 c0a80114 a029";
+        assertEquals(Reason.MALFORMED, reasonOf("0a 00000019 | a028 | 01 | 0102030405060708090a0b0c0d0e0f 05 c0a80114 a029"),
+                "unknown family");
+        assertEquals(Reason.MALFORMED, reasonOf("0a 00000019 | a028 | 01" + entry.replace("a029", "0000")), "port 0");
+        assertEquals(Reason.MALFORMED, reasonOf("0a 00000019 | a028 | 01" + entry.replace("c0a80114", "00000000")),
+                "wildcard address");
+        assertEquals(Reason.MALFORMED, reasonOf("0a 00000019 | a028 | 01" + entry.replace("c0a80114", "e0000001")),
+                "multicast address");
+        assertEquals(Reason.MALFORMED, reasonOf("0a 00000025 | a028 | 01 | 0102030405060708090a0b0c0d0e0f 06"
+                + " 00000000000000000000ffffc0a80114 a029"), "IPv4-mapped IPv6");
+        assertEquals(Reason.MALFORMED, reasonOf("0a 0000002f | a028 | 02" + entry + entry), "device listed twice");
+        assertEquals(Reason.MALFORMED, reasonOf("0a 00000019 | a028 | 02" + entry), "count beyond the body");
+        assertEquals(Reason.TRAILING_BYTES, reasonOf("0a 00000004 | a028 | 00 | 00"), "trailing byte");
+        // 65 entries: refused from the count byte, before any entry is read.
+        StringBuilder many = new StringBuilder("0a 00000599 | a028 | 41");
+        for (int i = 0; i < 65; i++) {
+            many.append(String.format(" | %030x 04 c0a80114 a029", i + 1));
+        }
+        assertEquals(Reason.MALFORMED, reasonOf(many.toString()), "65 entries");
+        assertEquals(Reason.MESSAGE_TOO_LONG, reasonOf("0a 00000884"), "body above the type's limit");
     }
 
     @Test

@@ -104,7 +104,7 @@ class MessageProperties {
 
     /** A plausible header followed by random bytes reaches the body decoders, not just the header check. */
     @Property(tries = 1000)
-    void randomBodiesThrowOnlyProtocolException(@ForAll @IntRange(min = 1, max = 9) int type,
+    void randomBodiesThrowOnlyProtocolException(@ForAll @IntRange(min = 1, max = Messages.TYPE_PEER_EXCHANGE) int type,
                                                 @ForAll @Size(max = 600) byte[] body) {
         ByteBuffer wire = ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(body.length).put(body).flip();
         List<Message> got = new ArrayList<>();

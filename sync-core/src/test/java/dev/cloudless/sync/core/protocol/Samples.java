@@ -1,6 +1,7 @@
 package dev.cloudless.sync.core.protocol;
 
 import dev.cloudless.sync.AccessLevel;
+import dev.cloudless.sync.DeviceId;
 import dev.cloudless.sync.core.block.Sha256;
 import dev.cloudless.sync.core.index.FileRecord;
 import dev.cloudless.sync.core.index.SequencedRecord;
@@ -20,6 +21,14 @@ final class Samples {
 
     static byte[] hex(String spaced) {
         return HexFormat.of().parseHex(spaced.replace(" ", "").replace("|", ""));
+    }
+
+    static java.net.InetAddress address(String hexBytes) {
+        try {
+            return java.net.InetAddress.getByAddress(hex(hexBytes));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Sha256 hash0to31() {
@@ -66,6 +75,14 @@ final class Samples {
         m.put(new Close("bye"), "07 00000005 | 0003 627965");
         m.put(new IndexUpdate(false, true, List.of()), "02 00000005 | 02 | 00000000");
         m.put(new IndexResend(7), "09 00000008 | 0000000000000007");
+        m.put(new PeerExchange(41000, List.of(
+                        new PeerExchange.Entry(DeviceId.fromBytes(hex("0102030405060708090a0b0c0d0e0f")),
+                                address("c0a80114"), 41001),
+                        new PeerExchange.Entry(DeviceId.fromBytes(hex("101112131415161718191a1b1c1d1e")),
+                                address("20010db8000000000000000000000001"), 443))),
+                "0a 0000003b | a028 | 02 | 0102030405060708090a0b0c0d0e0f 04 c0a80114 a029"
+                        + " | 101112131415161718191a1b1c1d1e 06 20010db8000000000000000000000001 01bb");
+        m.put(new PeerExchange(0, List.of()), "0a 00000003 | 0000 | 00");
         String hash = " 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
         // A file "f" of 3 bytes in two blocks: the first copied from the base, the second new.
         String header = "01 00 00 | 0001 66 | 0000000000000003 | 0000000000000001 00000002 | 01a4"
