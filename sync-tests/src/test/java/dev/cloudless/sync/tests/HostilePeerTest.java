@@ -21,8 +21,6 @@ import dev.cloudless.sync.core.protocol.MessageEncoder;
 import dev.cloudless.sync.core.protocol.Messages;
 import dev.cloudless.sync.core.version.VersionVector;
 import java.io.ByteArrayInputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +30,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,28 +187,33 @@ class HostilePeerTest {
     void garbageInsteadOfAHandshakeIsRejectedAndTheNodeCarriesOn() throws Exception {
         byte[] junk = new byte[4096];
         new Random(7).nextBytes(junk);
-        try (Socket s = new Socket(victim.address().getAddress(), victim.address().getPort())) {
-            OutputStream out = s.getOutputStream();
-            out.write(junk);
-            out.flush();
-            s.setSoTimeout(10_000);
+        // Over the transport under test (TCP unless -Dsync.tests.transport says otherwise).
+        try (RawPeer raw = new RawPeer()) {
+            var conn = raw.transport.connect(victim.address(), Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
+            CompletableFuture<Throwable> closed = new CompletableFuture<>();
+            conn.start(new dev.cloudless.sync.spi.StreamHandler() {
+                @Override
+                public void onData(ByteBuffer data) {
+                }
+
+                @Override
+                public void onWritabilityChanged(boolean writable) {
+                }
+
+                @Override
+                public void onClosed(Throwable cause) {
+                    closed.complete(cause);
+                }
+            });
+            conn.write(ByteBuffer.wrap(junk));
             // The node hangs up on us.
-            assertEquals(-1, drain(s));
+            closed.get(10, TimeUnit.SECONDS);
         }
         Cluster.await(WAIT, "a PeerRejected event",
                 () -> !victim.events(SyncEvent.PeerRejected.class, e -> true).isEmpty());
         Cluster.Member honest = cluster.add("H");
         cluster.awaitConverged(WAIT);
         assertEquals("must survive", Files.readString(honest.path("existing.txt")));
-    }
-
-    private static int drain(Socket s) throws java.io.IOException {
-        int r;
-        byte[] buf = new byte[1024];
-        do {
-            r = s.getInputStream().read(buf);
-        } while (r > 0);
-        return r;
     }
 
     @Test
