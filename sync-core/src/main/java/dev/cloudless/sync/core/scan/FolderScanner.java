@@ -76,6 +76,9 @@ public final class FolderScanner {
     /** Mode bits recorded: rwx for owner, group and others (no setuid, setgid, sticky). */
     static final int MODE_MASK = 0777;
 
+    /** A full scan reads the scan cache at once up to this many entries (about 200 bytes each). */
+    static final int PRELOADED_SCAN_ENTRIES = 200_000;
+
     private final Path root;
     private final FolderIndex index;
     private final ScanSettings settings;
@@ -163,6 +166,8 @@ public final class FolderScanner {
         private final long me = settings.localShortId();
         /** Live local records in scope not seen on disk yet; what is left at the end was deleted. */
         private final TreeMap<FolderPath, Known> unseen = new TreeMap<>();
+        /** The scan cache read at once for a full scan (null: ask per file). */
+        private Map<FolderPath, ScanEntry> cached;
         /** Present but unreadable or not synced: nothing at or below is deleted. */
         private final Set<FolderPath> keep = new HashSet<>();
         private final List<FileRecord> live = new ArrayList<>();
@@ -188,6 +193,7 @@ public final class FolderScanner {
         ScanResult execute() throws IOException, FolderMissingException {
             loadLocal();
             if (scopeRoots == null) {
+                cached = index.scannedAll(PRELOADED_SCAN_ENTRIES).orElse(null);
                 walk(base, null);
             } else {
                 for (FolderPath p : scopeRoots) {
@@ -399,7 +405,8 @@ public final class FolderScanner {
             }
             ScanEntry entry = f.scanEntry();
             if (known != null && known.type() == FileRecord.Type.FILE
-                    && index.scanned(path).map(entry::equals).orElse(false)) {
+                    && (cached != null ? entry.equals(cached.get(path))
+                            : index.scanned(path).map(entry::equals).orElse(false))) {
                 if (!posix || known.permissions() == f.permissions()) {
                     return;  // the cache vouches for the content, and the mode is the same
                 }

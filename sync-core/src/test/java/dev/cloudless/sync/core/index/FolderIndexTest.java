@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -193,6 +194,24 @@ class FolderIndexTest {
         index.forgetScanned(p("a"));
         assertEquals(Optional.empty(), index.scanned(p("a")));
         assertEquals(Optional.empty(), index.meta("missing"));
+    }
+
+    @Test
+    void recordsAndScanEntriesCommitTogetherAndReadBackInOneGo() {
+        ScanEntry ea = new ScanEntry(10, T0, "(dev=1,ino=1)");
+        ScanEntry eb = new ScanEntry(20, T0.plusSeconds(1), "(dev=1,ino=2)");
+        index.applyLocal(List.of(file("a", v(ME, 1), 1, 10), file("b", v(ME, 1), 2, 20)), Map.of(p("a"), ea, p("b"), eb));
+        reopen();
+        assertEquals(Map.of(p("a"), ea, p("b"), eb), index.scannedAll(2).orElseThrow());
+        assertEquals(Optional.empty(), index.scannedAll(1), "more entries than the limit: ask per file");
+        assertEquals(Set.of(p("a")), index.presentLocally(List.of(p("a"), p("zzz"))));
+        assertEquals(Set.of(p("a"), p("b")), index.locals(List.of(p("a"), p("b"), p("c"))).keySet());
+        // An inconsistent record rolls back the scan entries of its batch too.
+        FileRecord bad = new FileRecord(p("c"), FileRecord.Type.FILE, 99, T0, 0644, v(ME, 1), false, List.of(), "", ME,
+                new byte[0]);
+        assertThrows(InconsistentRecordException.class,
+                () -> index.applyLocal(List.of(bad), Map.of(p("c"), new ScanEntry(99, T0, ""))));
+        assertEquals(Optional.empty(), index.scanned(p("c")));
     }
 
     @Test
