@@ -389,7 +389,11 @@ final class FolderRunner implements Folder {
         updateState();
         ScanResult result;
         try {
-            result = scanner.scan(subset, ScanProgress.NONE, () -> stopped || paused);
+            // Chunks of new files are committed and announced while the scan goes on.
+            result = scanner.scan(subset, ScanProgress.NONE, () -> stopped || paused, chunk -> {
+                applyLocalChanges(chunk);
+                schedulePull();
+            });
         } catch (FolderMissingException e) {
             scanning = false;
             fail(e.getMessage());
