@@ -2,8 +2,11 @@ package dev.cloudless.sync.discovery.dht;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cloudless.sync.DiscoveredPeer;
+import dev.cloudless.sync.DiscoverySettings;
 import dev.cloudless.sync.FolderConfig;
 import dev.cloudless.sync.SyncKey;
+import dev.cloudless.sync.SyncNode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,5 +92,42 @@ class DhtLibtorrentInteropTest {
                         || a.node().tableSize() > 1, "they met through libtorrent's nodes");
             }
         }
+    }
+
+    /**
+     * The issue's "done when": two whole nodes that know nothing but a DHT bootstrap node (a
+     * libtorrent node each) find each other through the DHT and sync a file.
+     */
+    @Test
+    void twoWholeNodesBootstrappedOnlyFromLibtorrentFindEachOtherAndSync() throws Exception {
+        SyncKey key = SyncKey.generate();
+        DiscoverySettings dhtOnly = DiscoverySettings.NONE.withDht(true);
+        try (LibtorrentDht lt = new LibtorrentDht(List.of("--nodes", "2"))) {
+            java.nio.file.Files.createDirectories(dir.resolve("a"));
+            java.nio.file.Files.writeString(dir.resolve("a/hello.txt"), "found through the DHT");
+            try (SyncNode a = wholeNode("a", key, dhtOnly, loopback(lt.port(0)));
+                 SyncNode b = wholeNode("b", key, dhtOnly, loopback(lt.port(1)))) {
+                Path got = dir.resolve("b/hello.txt");
+                await("B to receive the file through the DHT", () -> {
+                    try {
+                        return java.nio.file.Files.exists(got)
+                                && java.nio.file.Files.readString(got).equals("found through the DHT");
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                }, lt);
+                List<DiscoveredPeer> seen = new java.util.ArrayList<>(a.folders().get(0).discoveredPeers());
+                seen.addAll(b.folders().get(0).discoveredPeers());
+                assertTrue(seen.stream().anyMatch(p -> p.method().equals("dht")), seen.toString());
+                assertTrue(seen.stream().allMatch(p -> p.method().equals("dht")), "no other method ran: " + seen);
+            }
+        }
+    }
+
+    private SyncNode wholeNode(String name, SyncKey key, DiscoverySettings discovery, InetSocketAddress bootstrap) {
+        return SyncNode.builder().dataDir(dir.resolve(name + ".state")).deviceName(name)
+                .listen(loopback(0)).dhtBootstrap(bootstrap)
+                .folder(FolderConfig.builder(dir.resolve(name), key).discovery(discovery).build())
+                .shutdownTimeout(java.time.Duration.ofSeconds(5)).build().start();
     }
 }
