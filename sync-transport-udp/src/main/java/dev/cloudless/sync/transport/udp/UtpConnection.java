@@ -226,6 +226,15 @@ final class UtpConnection implements StreamConnection {
         return state;
     }
 
+    /** Congestion state as the sender sees it (RTT, LEDBAT's queuing delay, window), for tests and benchmarks. */
+    record CongestionSnapshot(long rttMicros, long queuingDelayMicros, int windowBytes, long bytesInFlight) {
+    }
+
+    /** Reads the loop's congestion state racily (each field is one plain read): good enough for a report. */
+    CongestionSnapshot congestionSnapshot() {
+        return new CongestionSnapshot(rttMicros, cc.queuingDelayMicros(), cc.window(), bytesInFlight);
+    }
+
     /** Written bytes not yet acknowledged, for tests. */
     long queuedBytesForTest() {
         return queuedBytes.get();
