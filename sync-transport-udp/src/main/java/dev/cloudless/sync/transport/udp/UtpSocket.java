@@ -294,6 +294,29 @@ final class UtpSocket implements DatagramProtocol {
         }
     }
 
+    /**
+     * Sends a packet already laid out in {@code packet} (header room, then payload), writing its
+     * header now; {@code packet} stays the caller's (a retained duplicate goes to the channel).
+     */
+    void send(ByteBuf packet, int type, int connectionId, long timestampDiffMicros, long windowSize, int seq, int ack,
+              InetSocketAddress to) {
+        if (!channel.isActive()) {
+            return;
+        }
+        UtpPacket.setHeader(packet, 0, type, 0, connectionId, nowMicros() & SeqNumbers.U32_MASK, timestampDiffMicros,
+                windowSize, seq, ack);
+        channel.write(new DatagramPacket(packet.retainedDuplicate(), to), channel.voidPromise());
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.execute(flush);
+        }
+    }
+
+    /** A direct buffer for one outgoing packet of {@code bytes}, from the channel's allocator. */
+    ByteBuf allocatePacket(int bytes) {
+        return channel.alloc().directBuffer(bytes, bytes);
+    }
+
     private void flushNow() {
         flushScheduled = false;
         flushAcks();
