@@ -32,9 +32,10 @@ final class UtpConnection implements StreamConnection {
     static final int MAX_PAYLOAD_BYTES = 1400;
     /**
      * Payload bytes per packet to a loopback address when the transport allows it: the loopback
-     * interface's MTU is 64 KiB, so 16 KiB datagrams are never fragmented there, and on a kernel
-     * where each datagram costs a system call on both ends this is what lets uTP keep up with TCP
-     * (which sends 64 KiB segments on loopback).
+     * interface's MTU is 64 KiB, so 60 KiB datagrams (plus headers, below our 64 KiB read buffer)
+     * are never fragmented there, and on a kernel where each datagram costs a system call on both
+     * ends this is what lets uTP keep up with TCP (which sends 64 KiB segments on loopback):
+     * 16 KiB gave 33-37% of TCP's throughput, 60 KiB about 60% (sync-bench/RESULTS.md).
      */
     static final int LOOPBACK_PAYLOAD_BYTES = 60 << 10;
     /** The largest datagram payload any peer may send us: our receive buffer admits one beyond the window. */

@@ -83,7 +83,7 @@ final class UtpSocket implements DatagramProtocol {
         return (System.nanoTime() - epochNanos) / 1000 + 1; // never 0: a zero timestamp means "none" on the wire
     }
 
-    /** Payload per packet towards {@code remote}: 1400 bytes, or 16 KiB to loopback (MTU 64 KiB) when enabled. */
+    /** Payload per packet towards {@code remote}: 1400 bytes, or 60 KiB to loopback (MTU 64 KiB) when enabled. */
     int payloadBytesTo(InetSocketAddress remote) {
         return loopbackJumbo && remote.getAddress() != null && remote.getAddress().isLoopbackAddress()
                 ? UtpConnection.LOOPBACK_PAYLOAD_BYTES : UtpConnection.MAX_PAYLOAD_BYTES;
