@@ -10,6 +10,8 @@ DEBIAN_PACKAGES=(
   rsync       # rsync daemon on loopback: the other reference of the end-to-end benchmark
   python3-libtorrent  # libtorrent's mainline DHT: the DHT interop tests (sync-discovery, on loopback)
   opentracker # BitTorrent tracker (UDP BEP 15 and HTTP): interop test of the tracker discovery
+  iperf3      # TCP bulk flow (cubic) competing with uTP in the LEDBAT namespace test (sync-transport-udp)
+  iputils-ping # RTT through the namespace test's bottleneck while uTP and TCP run (sync-transport-udp)
 )
 NPM_PACKAGES=(
   utp-native@2.5.3   # libutp (BEP 29) through native bindings: the uTP interop peer (sync-transport-udp)

@@ -7,6 +7,7 @@ import static dev.cloudless.sync.transport.udp.UtpPacket.HEADER_BYTES;
 
 import dev.cloudless.sync.spi.StreamConnection;
 import dev.cloudless.sync.spi.StreamHandler;
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -31,11 +32,12 @@ final class UtpConnection implements StreamConnection {
     static final int MAX_PAYLOAD_BYTES = 1400;
     /**
      * Payload bytes per packet to a loopback address when the transport allows it: the loopback
-     * interface's MTU is 64 KiB, so 16 KiB datagrams are never fragmented there, and on a kernel
-     * where each datagram costs a system call on both ends this is what lets uTP keep up with TCP
-     * (which sends 64 KiB segments on loopback).
+     * interface's MTU is 64 KiB, so 60 KiB datagrams (plus headers, below our 64 KiB read buffer)
+     * are never fragmented there, and on a kernel where each datagram costs a system call on both
+     * ends this is what lets uTP keep up with TCP (which sends 64 KiB segments on loopback):
+     * 16 KiB gave 33-37% of TCP's throughput, 60 KiB about 60% (sync-bench/RESULTS.md).
      */
-    static final int LOOPBACK_PAYLOAD_BYTES = 16 << 10;
+    static final int LOOPBACK_PAYLOAD_BYTES = 60 << 10;
     /** The largest datagram payload any peer may send us: our receive buffer admits one beyond the window. */
     static final int MAX_RECEIVED_PAYLOAD_BYTES = 64 << 10;
     /** Packets in flight at most; a power of two so a slot is {@code seq & (OUT_RING - 1)}. */
@@ -80,25 +82,33 @@ final class UtpConnection implements StreamConnection {
 
     enum State { SYN_SENT, SYN_RECV, CONNECTED, CLOSED }
 
-    /** One sent packet, kept until acknowledged. */
+    /**
+     * One sent packet, kept until acknowledged: its bytes live in one direct buffer, header room
+     * first, so sending (and resending) copies nothing but the 20-byte header.
+     */
     private static final class OutPacket {
         final int type;
         final int seq;
-        final byte[] payload;
+        /** Header room and payload; released when the packet leaves the ring. */
+        final ByteBuf wire;
         long sentMicros;
         int transmissions;
         boolean inFlight;
         boolean needResend;
         boolean fastResent;
 
-        OutPacket(int type, int seq, byte[] payload) {
+        OutPacket(int type, int seq, ByteBuf wire) {
             this.type = type;
             this.seq = seq;
-            this.payload = payload;
+            this.wire = wire;
         }
 
         int wireBytes() {
-            return HEADER_BYTES + payload.length;
+            return wire.readableBytes();
+        }
+
+        int payloadBytes() {
+            return wire.readableBytes() - HEADER_BYTES;
         }
     }
 
@@ -189,7 +199,7 @@ final class UtpConnection implements StreamConnection {
         c.connecting = result;
         c.seqNr = socket.randomSeq();
         c.peerAck = add(c.seqNr, -1);
-        OutPacket syn = new OutPacket(UtpPacket.ST_SYN, c.seqNr, UtpPacket.NO_BYTES);
+        OutPacket syn = new OutPacket(UtpPacket.ST_SYN, c.seqNr, c.emptyPacket());
         c.ring[syn.seq & (OUT_RING - 1)] = syn;
         c.seqNr = add(c.seqNr, 1);
         c.transmit(syn, socket.nowMicros());
@@ -224,6 +234,15 @@ final class UtpConnection implements StreamConnection {
 
     State state() {
         return state;
+    }
+
+    /** Congestion state as the sender sees it (RTT, LEDBAT's queuing delay, window), for tests and benchmarks. */
+    record CongestionSnapshot(long rttMicros, long queuingDelayMicros, int windowBytes, long bytesInFlight) {
+    }
+
+    /** Reads the loop's congestion state racily (each field is one plain read): good enough for a report. */
+    CongestionSnapshot congestionSnapshot() {
+        return new CongestionSnapshot(rttMicros, cc.queuingDelayMicros(), cc.window(), bytesInFlight);
     }
 
     /** Written bytes not yet acknowledged, for tests. */
@@ -484,14 +503,15 @@ final class UtpConnection implements StreamConnection {
             return 0;
         }
         ring[slot] = null;
+        op.wire.release();
         if (op.inFlight) {
             bytesInFlight -= op.wireBytes();
         }
         if (op.transmissions == 1) {
             updateRtt(now - op.sentMicros);
         }
-        if (op.payload.length > 0) {
-            queuedBytes.addAndGet(-op.payload.length);
+        if (op.payloadBytes() > 0) {
+            queuedBytes.addAndGet(-op.payloadBytes());
         }
         return op.wireBytes();
     }
@@ -691,7 +711,7 @@ final class UtpConnection implements StreamConnection {
             transmit(op, now);
         }
         if (closing && pendingBytes() == 0 && outstanding() < OUT_RING - 1) {
-            OutPacket fin = new OutPacket(UtpPacket.ST_FIN, seqNr, UtpPacket.NO_BYTES);
+            OutPacket fin = new OutPacket(UtpPacket.ST_FIN, seqNr, emptyPacket());
             ring[fin.seq & (OUT_RING - 1)] = fin;
             finSeq = seqNr;
             finSent = true;
@@ -716,10 +736,11 @@ final class UtpConnection implements StreamConnection {
         return sum;
     }
 
-    private byte[] takePayload(int size) {
-        byte[] out = new byte[size];
-        int off = 0;
-        while (off < size) {
+    /** Moves {@code size} written bytes into a new packet buffer after the header room. */
+    private ByteBuf takePayload(int size) {
+        ByteBuf out = socket.allocatePacket(HEADER_BYTES + size);
+        out.writerIndex(HEADER_BYTES);
+        while (out.writerIndex() < HEADER_BYTES + size) {
             if (partial == null || !partial.hasRemaining()) {
                 partial = outbox.poll();
                 if (partial == null) {
@@ -727,14 +748,23 @@ final class UtpConnection implements StreamConnection {
                 }
                 continue;
             }
-            int n = Math.min(size - off, partial.remaining());
-            partial.get(out, off, n);
-            off += n;
+            int n = Math.min(HEADER_BYTES + size - out.writerIndex(), partial.remaining());
+            int limit = partial.limit();
+            partial.limit(partial.position() + n);
+            out.writeBytes(partial); // advances partial's position by n
+            partial.limit(limit);
         }
         if (partial != null && !partial.hasRemaining()) {
             partial = null;
         }
-        return off == size ? out : java.util.Arrays.copyOf(out, off);
+        return out;
+    }
+
+    /** A packet buffer with no payload (ST_SYN, ST_FIN). */
+    private ByteBuf emptyPacket() {
+        ByteBuf out = socket.allocatePacket(HEADER_BYTES);
+        out.writerIndex(HEADER_BYTES);
+        return out;
     }
 
     private void transmit(OutPacket op, long now) {
@@ -750,7 +780,11 @@ final class UtpConnection implements StreamConnection {
             bytesInFlight += op.wireBytes();
         }
         boolean firstOutstanding = bytesInFlight == op.wireBytes();
-        send(op.type, op.seq, op.payload, null);
+        long window = advertisedWindow();
+        lastAdvertisedWindow = window;
+        lastSendMicros = now;
+        ackPending = false;
+        socket.send(op.wire, op.type, op.type == UtpPacket.ST_SYN ? recvId : sendId, replyMicros, window, op.seq, ackNr, remote);
         if (rtoDeadline == 0 || firstOutstanding) {
             rtoDeadline = now + rtoMicros;
         }
@@ -900,6 +934,12 @@ final class UtpConnection implements StreamConnection {
         inbound.clear();
         outbox.clear();
         partial = null;
+        for (int i = 0; i < OUT_RING; i++) {
+            if (ring[i] != null) {
+                ring[i].wire.release();
+                ring[i] = null;
+            }
+        }
         queuedBytes.set(0);
         if (!wasHandshaking || started.get()) {
             reportClosed();

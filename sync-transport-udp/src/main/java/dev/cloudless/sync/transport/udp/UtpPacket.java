@@ -65,20 +65,34 @@ record UtpPacket(int type, int connectionId, long timestampMicros, long timestam
 
     /** Writes the packet at {@code out}'s writer index. */
     void encode(ByteBuf out) {
-        out.writeByte(type << 4 | VERSION);
-        out.writeByte(selectiveAck == null ? 0 : EXT_SELECTIVE_ACK);
-        out.writeShort(connectionId);
-        out.writeInt((int) timestampMicros);
-        out.writeInt((int) timestampDiffMicros);
-        out.writeInt((int) windowSize);
-        out.writeShort(seq);
-        out.writeShort(ack);
+        int at = out.writerIndex();
+        out.ensureWritable(HEADER_BYTES);
+        setHeader(out, at, type, selectiveAck == null ? 0 : EXT_SELECTIVE_ACK, connectionId, timestampMicros,
+                timestampDiffMicros, windowSize, seq, ack);
+        out.writerIndex(at + HEADER_BYTES);
         if (selectiveAck != null) {
             out.writeByte(0); // end of the chain
             out.writeByte(selectiveAck.length);
             out.writeBytes(selectiveAck);
         }
         out.writeBytes(payload);
+    }
+
+    /**
+     * Writes a 20-byte header at {@code index} without moving the indexes: a data packet keeps its
+     * payload in one buffer with room for the header in front, and each (re)transmission writes
+     * the header fresh there (timestamp, ack, window change) instead of copying the payload again.
+     */
+    static void setHeader(ByteBuf out, int index, int type, int firstExtension, int connectionId, long timestampMicros,
+                          long timestampDiffMicros, long windowSize, int seq, int ack) {
+        out.setByte(index, type << 4 | VERSION);
+        out.setByte(index + 1, firstExtension);
+        out.setShort(index + 2, connectionId);
+        out.setInt(index + 4, (int) timestampMicros);
+        out.setInt(index + 8, (int) timestampDiffMicros);
+        out.setInt(index + 12, (int) windowSize);
+        out.setShort(index + 16, seq);
+        out.setShort(index + 18, ack);
     }
 
     /** Whether the first bytes look like uTP: version 1 in the low nibble, a known type in the high one. */

@@ -83,7 +83,7 @@ final class UtpSocket implements DatagramProtocol {
         return (System.nanoTime() - epochNanos) / 1000 + 1; // never 0: a zero timestamp means "none" on the wire
     }
 
-    /** Payload per packet towards {@code remote}: 1400 bytes, or 16 KiB to loopback (MTU 64 KiB) when enabled. */
+    /** Payload per packet towards {@code remote}: 1400 bytes, or 60 KiB to loopback (MTU 64 KiB) when enabled. */
     int payloadBytesTo(InetSocketAddress remote) {
         return loopbackJumbo && remote.getAddress() != null && remote.getAddress().isLoopbackAddress()
                 ? UtpConnection.LOOPBACK_PAYLOAD_BYTES : UtpConnection.MAX_PAYLOAD_BYTES;
@@ -292,6 +292,29 @@ final class UtpSocket implements DatagramProtocol {
             flushScheduled = true;
             loop.execute(flush);
         }
+    }
+
+    /**
+     * Sends a packet already laid out in {@code packet} (header room, then payload), writing its
+     * header now; {@code packet} stays the caller's (a retained duplicate goes to the channel).
+     */
+    void send(ByteBuf packet, int type, int connectionId, long timestampDiffMicros, long windowSize, int seq, int ack,
+              InetSocketAddress to) {
+        if (!channel.isActive()) {
+            return;
+        }
+        UtpPacket.setHeader(packet, 0, type, 0, connectionId, nowMicros() & SeqNumbers.U32_MASK, timestampDiffMicros,
+                windowSize, seq, ack);
+        channel.write(new DatagramPacket(packet.retainedDuplicate(), to), channel.voidPromise());
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.execute(flush);
+        }
+    }
+
+    /** A direct buffer for one outgoing packet of {@code bytes}, from the channel's allocator. */
+    ByteBuf allocatePacket(int bytes) {
+        return channel.alloc().directBuffer(bytes, bytes);
     }
 
     private void flushNow() {

@@ -50,7 +50,7 @@ final class UtpTransport implements Transport {
     private volatile boolean closed;
     private final boolean loopbackJumbo;
 
-    /** A transport that sends 16 KiB packets to loopback addresses (see {@link UtpConnection#LOOPBACK_PAYLOAD_BYTES}). */
+    /** A transport that sends 60 KiB packets to loopback addresses (see {@link UtpConnection#LOOPBACK_PAYLOAD_BYTES}). */
     UtpTransport() {
         this(true);
     }
