@@ -1,5 +1,7 @@
 package dev.cloudless.sync.discovery.tracker;
 
+import dev.cloudless.sync.discovery.bencode.Bencode;
+import dev.cloudless.sync.discovery.bencode.BencodeException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -17,6 +19,8 @@ import java.util.Map;
  * would let a tracker make us query DNS for names of its choice.
  */
 final class HttpResponses {
+    /** What a tracker response may hold (the body is read up to {@link HttpTrackerClient#MAX_RESPONSE_BYTES}). */
+    static final Bencode.Limits LIMITS = new Bencode.Limits(HttpTrackerClient.MAX_RESPONSE_BYTES, 32, 100_000);
     /** Most peers taken from one response; the rest are ignored. */
     static final int MAX_PEERS = 200;
     private static final int IPV4_ENTRY = 6;
@@ -27,7 +31,13 @@ final class HttpResponses {
     }
 
     static AnnounceResult decode(byte[] body) throws TrackerException {
-        if (!(Bencode.decode(body) instanceof Map<?, ?> m)) {
+        Object decoded;
+        try {
+            decoded = Bencode.decode(body, LIMITS);
+        } catch (BencodeException e) {
+            throw new TrackerException("bencode: " + e.getMessage());
+        }
+        if (!(decoded instanceof Map<?, ?> m)) {
             throw new TrackerException("tracker response is not a dictionary");
         }
         if (m.get("failure reason") instanceof byte[] reason) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cloudless.sync.discovery.bencode.Bencode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -50,7 +51,7 @@ class TrackerResponseProperties {
     @Property
     void anHttpResponseRoundTrips(@ForAll @Size(max = 100) List<@net.jqwik.api.From("ipv4Peers") InetSocketAddress> peers,
                                   @ForAll @IntRange(max = 100_000) int interval) throws TrackerException {
-        byte[] body = BencodeWriter.encode(Map.of("interval", (long) interval, "peers", compact(peers)));
+        byte[] body = Bencode.encode(Map.of("interval", (long) interval, "peers", compact(peers)));
         AnnounceResult r = HttpResponses.decode(body);
         assertEquals(interval, r.intervalSeconds());
         assertEquals(peers, r.peers());
@@ -82,7 +83,7 @@ class TrackerResponseProperties {
     void mutatedHttpBodiesDecodeOrThrowTheTypedException(
             @ForAll @Size(max = 20) List<@net.jqwik.api.From("ipv4Peers") InetSocketAddress> peers,
             @ForAll @IntRange(max = 10_000) int where, @ForAll byte value) {
-        byte[] body = BencodeWriter.encode(Map.of("interval", 1800L, "peers", compact(peers),
+        byte[] body = Bencode.encode(Map.of("interval", 1800L, "peers", compact(peers),
                 "peers6", new byte[18], "complete", 3L));
         body[where % body.length] = value;
         try {
@@ -112,12 +113,12 @@ class TrackerResponseProperties {
 
     @Example
     void failuresShortRepliesAndErrorsAreErrors() throws TrackerException {
-        byte[] failure = BencodeWriter.encode(Map.of("failure reason", "Requested download is not authorized"));
+        byte[] failure = Bencode.encode(Map.of("failure reason", "Requested download is not authorized"));
         TrackerException e = assertThrows(TrackerException.class, () -> HttpResponses.decode(failure));
         assertTrue(e.getMessage().contains("not authorized"));
-        assertThrows(TrackerException.class, () -> HttpResponses.decode(BencodeWriter.encode(Map.of("peers", new byte[6]))));
+        assertThrows(TrackerException.class, () -> HttpResponses.decode(Bencode.encode(Map.of("peers", new byte[6]))));
         assertThrows(TrackerException.class,
-                () -> HttpResponses.decode(BencodeWriter.encode(Map.of("interval", 10L, "peers", new byte[7]))));
+                () -> HttpResponses.decode(Bencode.encode(Map.of("interval", 10L, "peers", new byte[7]))));
         // Debian's opentracker refuses a hash with a bare 8-byte reply.
         byte[] bare = ByteBuffer.allocate(8).putInt(UdpMessages.ACTION_ANNOUNCE).putInt(7).array();
         assertThrows(TrackerException.class, () -> UdpMessages.announceResponse(bare, 8, 7, false));
@@ -128,12 +129,12 @@ class TrackerResponseProperties {
         // Non-compact lists: literals only, never a host name.
         List<Object> dicts = new ArrayList<>(List.of(Map.of("ip", "10.0.0.1", "port", 4000L),
                 Map.of("ip", "tracker-chosen.example", "port", 4001L), Map.of("ip", "::1", "port", 4002L)));
-        AnnounceResult r = HttpResponses.decode(BencodeWriter.encode(Map.of("interval", 5L, "peers", dicts)));
+        AnnounceResult r = HttpResponses.decode(Bencode.encode(Map.of("interval", 5L, "peers", dicts)));
         assertEquals(List.of(new InetSocketAddress("10.0.0.1", 4000), new InetSocketAddress("::1", 4002)), r.peers());
         byte[] six = new byte[18];
         six[15] = 1;
         six[17] = 9;
-        r = HttpResponses.decode(BencodeWriter.encode(Map.of("interval", 5L, "peers", new byte[0], "peers6", six)));
+        r = HttpResponses.decode(Bencode.encode(Map.of("interval", 5L, "peers", new byte[0], "peers6", six)));
         assertEquals(List.of(new InetSocketAddress("::1", 9)), r.peers());
         assertEquals("%00%FFab-~", HttpTrackerClient.percent(Arrays.copyOf(new byte[] {0, -1, 'a', 'b', '-', '~'}, 6)));
     }

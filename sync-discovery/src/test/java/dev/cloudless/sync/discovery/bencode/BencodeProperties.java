@@ -1,4 +1,4 @@
-package dev.cloudless.sync.discovery.tracker;
+package dev.cloudless.sync.discovery.bencode;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,8 +19,15 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-/** The bencode decoder: round trips, and hostile input only ever throws TrackerException. */
+/** The bencode decoder: round trips, and hostile input only ever throws BencodeException. */
 class BencodeProperties {
+    /** The tracker client's limits (the DHT's are tighter and tested in KrpcProperties). */
+    static final Bencode.Limits LIMITS = new Bencode.Limits(64 << 10, 32, 100_000);
+
+    private static Object decode(byte[] input) throws BencodeException {
+        return Bencode.decode(input, LIMITS);
+    }
+
 
     @Provide
     Arbitrary<Object> values() {
@@ -39,8 +46,8 @@ class BencodeProperties {
     }
 
     @Property
-    void decodeEncodeIsIdentity(@ForAll("values") Object v) throws TrackerException {
-        assertEquals(normal(v), normal(Bencode.decode(BencodeWriter.encode(v))));
+    void decodeEncodeIsIdentity(@ForAll("values") Object v) throws BencodeException {
+        assertEquals(normal(v), normal(decode(Bencode.encode(v))));
     }
 
     /** byte[] compares by identity: lists of bytes compare by content; maps sorted like the encoder. */
@@ -64,8 +71,8 @@ class BencodeProperties {
     @Property
     void randomBytesDecodeOrThrowTheTypedException(@ForAll @Size(max = 200) byte[] input) {
         try {
-            Bencode.decode(input);
-        } catch (TrackerException expected) {
+            decode(input);
+        } catch (BencodeException expected) {
             // the documented failure
         }
     }
@@ -73,14 +80,14 @@ class BencodeProperties {
     @Property
     void mutatedEncodingsDecodeOrThrowTheTypedException(@ForAll("values") Object v, @ForAll @IntRange(max = 1000) int where,
                                                         @ForAll byte replacement, @ForAll boolean truncate) {
-        byte[] e = BencodeWriter.encode(v);
+        byte[] e = Bencode.encode(v);
         byte[] m = truncate ? Arrays.copyOf(e, where % (e.length + 1)) : e.clone();
         if (!truncate && m.length > 0) {
             m[where % m.length] = replacement;
         }
         try {
-            Bencode.decode(m);
-        } catch (TrackerException expected) {
+            decode(m);
+        } catch (BencodeException expected) {
             // the documented failure
         }
     }
@@ -88,21 +95,21 @@ class BencodeProperties {
     @Property
     void aHugeDeclaredLengthIsRejectedBeforeAllocation(@ForAll @IntRange(min = 1) int extra) {
         byte[] input = ((Integer.MAX_VALUE - extra % 1000) + ":abc").getBytes(StandardCharsets.US_ASCII);
-        assertThrows(TrackerException.class, () -> Bencode.decode(input));
+        assertThrows(BencodeException.class, () -> decode(input));
     }
 
     @Example
-    void deepNestingAndMalformedIntegersAreRejected() throws TrackerException {
-        byte[] deep = ("l".repeat(Bencode.MAX_DEPTH + 2) + "e".repeat(Bencode.MAX_DEPTH + 2)).getBytes(StandardCharsets.US_ASCII);
-        assertThrows(TrackerException.class, () -> Bencode.decode(deep));
+    void deepNestingAndMalformedIntegersAreRejected() throws BencodeException {
+        byte[] deep = ("l".repeat(LIMITS.maxDepth() + 2) + "e".repeat(LIMITS.maxDepth() + 2)).getBytes(StandardCharsets.US_ASCII);
+        assertThrows(BencodeException.class, () -> decode(deep));
         for (String bad : List.of("i-0e", "i03e", "ie", "i-e", "i99999999999999999999e", "03:abc", "-1:a", "d1:ai1ee1:b",
                 "i1ei2e", "di1ei2ee", "d1:ai1e1:ai2ee")) {
-            assertThrows(TrackerException.class, () -> Bencode.decode(bad.getBytes(StandardCharsets.US_ASCII)), bad);
+            assertThrows(BencodeException.class, () -> decode(bad.getBytes(StandardCharsets.US_ASCII)), bad);
         }
-        assertEquals(-42L, Bencode.decode("i-42e".getBytes(StandardCharsets.US_ASCII)));
-        assertArrayEquals(new byte[0], (byte[]) Bencode.decode("0:".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(-42L, decode("i-42e".getBytes(StandardCharsets.US_ASCII)));
+        assertArrayEquals(new byte[0], (byte[]) decode("0:".getBytes(StandardCharsets.US_ASCII)));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("a", List.of());
-        assertEquals(m, Bencode.decode("d1:alee".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(m, decode("d1:alee".getBytes(StandardCharsets.US_ASCII)));
     }
 }
