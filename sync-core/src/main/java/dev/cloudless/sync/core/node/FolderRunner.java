@@ -389,11 +389,7 @@ final class FolderRunner implements Folder {
         updateState();
         ScanResult result;
         try {
-            // Chunks of new files are committed and announced while the scan goes on.
-            result = scanner.scan(subset, ScanProgress.NONE, () -> stopped || paused, chunk -> {
-                applyLocalChanges(chunk);
-                schedulePull();
-            });
+            result = scanner.scan(subset, ScanProgress.NONE, () -> stopped || paused);
         } catch (FolderMissingException e) {
             scanning = false;
             fail(e.getMessage());

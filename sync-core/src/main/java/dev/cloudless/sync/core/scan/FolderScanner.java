@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -77,9 +76,6 @@ public final class FolderScanner {
     /** Mode bits recorded: rwx for owner, group and others (no setuid, setgid, sticky). */
     static final int MODE_MASK = 0777;
 
-    /** New or changed live records handed to the early-commit callback at a time. */
-    public static final int EARLY_COMMIT_RECORDS = 1000;
-
     /** A full scan reads the scan cache at once up to this many entries (about 200 bytes each). */
     static final int PRELOADED_SCAN_ENTRIES = 200_000;
 
@@ -111,28 +107,11 @@ public final class FolderScanner {
      */
     public synchronized ScanResult scan(Collection<FolderPath> paths, ScanProgress progress, BooleanSupplier cancelled)
             throws IOException, FolderMissingException {
-        return scan(paths, progress, cancelled, null);
-    }
-
-    /**
-     * As {@link #scan(Collection, ScanProgress, BooleanSupplier)}, but hands every
-     * {@link #EARLY_COMMIT_RECORDS} new or changed live records to {@code early} as soon as they
-     * are signed (a result with only {@code changes} and their {@code cacheUpdates}), for the
-     * caller to commit and announce while the scan goes on: peers start pulling the first files
-     * of a large batch instead of waiting for the last. Deletions are only ever in the final
-     * result, behind the mass-delete guard. A scan that is cancelled or fails after some chunks
-     * leaves those committed: they describe files that were on disk.
-     *
-     * @param early receives the chunks, on the scanning thread; null: everything in the result
-     */
-    public synchronized ScanResult scan(Collection<FolderPath> paths, ScanProgress progress, BooleanSupplier cancelled,
-                                        java.util.function.Consumer<ScanResult> early)
-            throws IOException, FolderMissingException {
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(cancelled, "cancelled");
         Path base = realRoot();
         boolean posix = Files.getFileStore(base).supportsFileAttributeView(PosixFileAttributeView.class);
-        return new Run(base, posix, paths == null ? null : outermost(paths), progress, cancelled, early).execute();
+        return new Run(base, posix, paths == null ? null : outermost(paths), progress, cancelled).execute();
     }
 
     /**
@@ -192,7 +171,6 @@ public final class FolderScanner {
         /** Present but unreadable or not synced: nothing at or below is deleted. */
         private final Set<FolderPath> keep = new HashSet<>();
         private final List<FileRecord> live = new ArrayList<>();
-        private final java.util.function.Consumer<ScanResult> early;
         private final List<FolderPath> unstable = new ArrayList<>();
         private final List<ScanProblem> problems = new ArrayList<>();
         private final Map<FolderPath, ScanEntry> cacheUpdates = new TreeMap<>();
@@ -200,9 +178,7 @@ public final class FolderScanner {
         private long bytesHashed;
         private long liveBefore;
 
-        Run(Path base, boolean posix, List<FolderPath> roots, ScanProgress progress, BooleanSupplier cancelled,
-            java.util.function.Consumer<ScanResult> early) {
-            this.early = early;
+        Run(Path base, boolean posix, List<FolderPath> roots, ScanProgress progress, BooleanSupplier cancelled) {
             this.base = base;
             this.fs = base.getFileSystem();
             this.posix = posix;
@@ -528,7 +504,6 @@ public final class FolderScanner {
                     && (local.isEmpty() || global.get().version().dominates(local.get().version()))) {
                 live.add(global.get()); // signed already, by whoever made it
                 defer(path, cacheEntry);
-                commitEarlyIfFull();
                 return;
             }
             VersionVector version = local.isPresent() ? local.get().version().increment(me)
@@ -540,7 +515,6 @@ public final class FolderScanner {
             };
             live.add(r); // signed with the others at the end, on every core
             defer(path, cacheEntry);
-            commitEarlyIfFull();
         }
 
         /**
@@ -558,23 +532,6 @@ public final class FolderScanner {
                 case DIRECTORY -> sameMode;
                 case SYMLINK -> r.symlinkTarget().equals(target);
             };
-        }
-
-        /** Hands a full chunk of live records, signed, with their cache entries, to {@code early}. */
-        private void commitEarlyIfFull() {
-            if (early == null || live.size() < EARLY_COMMIT_RECORDS) {
-                return;
-            }
-            List<FileRecord> chunk = signAll(live);
-            live.clear();
-            Map<FolderPath, ScanEntry> cache = new HashMap<>();
-            for (FileRecord r : chunk) {
-                ScanEntry e = cacheUpdates.remove(r.path());
-                if (e != null) {
-                    cache.put(r.path(), e);
-                }
-            }
-            early.accept(new ScanResult(chunk, List.of(), List.of(), 0, 0, 0, liveBefore, cache));
         }
 
         private void defer(FolderPath path, ScanEntry cacheEntry) {

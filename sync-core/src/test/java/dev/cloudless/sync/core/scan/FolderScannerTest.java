@@ -145,39 +145,6 @@ class FolderScannerTest {
     }
 
     @Test
-    void manyNewFilesAreHandedOverInSignedChunksWhileTheScanGoesOn() throws Exception {
-        int n = 2 * FolderScanner.EARLY_COMMIT_RECORDS + 345;
-        for (int i = 0; i < n; i++) {
-            write("many/f" + i, "content " + i);
-        }
-        List<ScanResult> chunks = new ArrayList<>();
-        ScanResult last = scanner.scan(null, ScanProgress.NONE, () -> false, chunk -> {
-            chunks.add(chunk);
-            scanner.commit(chunk); // as the engine does: committed before the scan ends
-        });
-        assertEquals(2, chunks.size());
-        java.util.Set<FolderPath> all = new java.util.HashSet<>();
-        for (ScanResult c : chunks) {
-            assertEquals(FolderScanner.EARLY_COMMIT_RECORDS, c.changes().size());
-            assertEquals(0, c.deletions());
-            for (FileRecord r : c.changes()) {
-                assertTrue(r.verify(secrets.verifyKey()), () -> "signature of " + r);
-                assertEquals(Optional.of(r), index.local(r.path()).filter(l -> true));
-                assertTrue(all.add(r.path()), "each record once");
-            }
-            assertEquals(c.changes().stream().filter(r -> r.type() == FileRecord.Type.FILE).map(FileRecord::path)
-                    .collect(java.util.stream.Collectors.toSet()), c.cacheUpdates().keySet(),
-                    "a chunk carries its own files' cache entries");
-        }
-        for (FileRecord r : last.changes()) {
-            assertTrue(all.add(r.path()), "each record once: " + r.path());
-        }
-        assertEquals(n + 1, all.size(), "every file and the directory");
-        scanner.commit(last);
-        assertTrue(scan().changes().isEmpty(), "a second scan finds nothing new");
-    }
-
-    @Test
     void recordsNewFilesDirectoriesEmptyDirectoriesAndSymlinks() throws Exception {
         byte[] content = random(20_000, 1);
         Path a = write("a.bin", content);
