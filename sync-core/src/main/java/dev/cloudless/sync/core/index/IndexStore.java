@@ -72,7 +72,17 @@ public final class IndexStore implements AutoCloseable {
 
     private final Path file;
     private final Connection connection;
-    private boolean closed;
+    private volatile boolean closed;
+    /**
+     * Idle read-only connections. In WAL mode readers never wait for the writer nor it for them,
+     * so reads (serving blocks, the puller's checks, status) no longer queue behind the writes
+     * of a scan or a group commit on the one connection; at most {@link #READERS} are open.
+     */
+    private final java.util.concurrent.ArrayBlockingQueue<Connection> idleReaders =
+            new java.util.concurrent.ArrayBlockingQueue<>(READERS);
+    private final java.util.concurrent.Semaphore readerSlots = new java.util.concurrent.Semaphore(READERS);
+    /** Read-only connections opened beside the writer's. */
+    static final int READERS = 4;
 
     private IndexStore(Path file, Connection connection) {
         this.file = file;
@@ -185,17 +195,29 @@ public final class IndexStore implements AutoCloseable {
         });
     }
 
-    /** Closes the connection; committed data is already durable (see the class comment). Idempotent. */
+    /** Closes the connections; committed data is already durable (see the class comment). Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        // Readers still running close their connection when they hand it back.
+        for (Connection r; (r = idleReaders.poll()) != null; ) {
+            closeQuietly(r);
+        }
         try {
             connection.close();
         } catch (SQLException e) {
             throw new IndexException("closing index " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing: nothing left to protect
         }
     }
 
@@ -240,9 +262,57 @@ public final class IndexStore implements AutoCloseable {
         }
     }
 
-    /** Runs a read in one transaction, so it sees one consistent snapshot. */
-    synchronized <T> T read(SqlWork<T> work) {
-        return write(work);
+    /**
+     * Runs a read in one transaction on a read-only connection, so it sees one consistent
+     * snapshot: every write committed before it began, none after. {@code work} must only read.
+     */
+    <T> T read(SqlWork<T> work) {
+        ensureOpen();
+        try {
+            readerSlots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IndexException("index " + file + ": interrupted waiting for a reader", e);
+        }
+        Connection c = null;
+        try {
+            c = idleReaders.poll();
+            if (c == null) {
+                c = openReader();
+            }
+            c.setAutoCommit(false);
+            try {
+                return work.run(c);
+            } finally {
+                c.commit(); // ends the read transaction (nothing to write)
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            if (c != null) {
+                closeQuietly(c); // in an unknown state: not reused
+                c = null;
+            }
+            throw new IndexException("index " + file + ": " + e.getMessage(), e);
+        } finally {
+            if (c != null) {
+                if (closed || !idleReaders.offer(c)) {
+                    closeQuietly(c);
+                }
+            }
+            readerSlots.release();
+        }
+    }
+
+    private Connection openReader() throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement st = c.createStatement()) {
+            st.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+            st.execute("PRAGMA query_only = 1");
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        return c;
     }
 
     private void ensureOpen() {
