@@ -243,14 +243,18 @@ final class EngineNode implements SyncNode {
                 tr = transports.get(started++);
                 if (started < transports.size()) {
                     int armed = started;
-                    timer.schedule(() -> {
-                        synchronized (this) {
-                            if (started != armed) {
-                                return; // already started after a failure
+                    try {
+                        timer.schedule(() -> {
+                            synchronized (this) {
+                                if (started != armed) {
+                                    return; // already started after a failure
+                                }
                             }
-                        }
-                        next();
-                    }, TRANSPORT_HEAD_START.toMillis(), TimeUnit.MILLISECONDS);
+                            next();
+                        }, TRANSPORT_HEAD_START.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.RejectedExecutionException closing) {
+                        // the node is closing: this dial's first transport is all it gets
+                    }
                 }
             }
             tr.connect(address, CONNECT_TIMEOUT).whenComplete((conn, err) -> {
