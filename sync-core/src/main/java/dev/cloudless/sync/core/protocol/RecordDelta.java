@@ -228,15 +228,19 @@ public record RecordDelta(long sequence, Sha256 baseHash, byte[] header, int blo
      */
     public FileRecord apply(FileRecord base) throws ProtocolException {
         List<Block> was = base.blocks();
+        // Every copy is checked against the base before the record is allocated: a hostile
+        // script claiming two million copied blocks must not cost 72 MiB first.
+        for (Op op : ops) {
+            if (op instanceof Copy c && (long) c.start() + c.count() > was.size()) {
+                throw malformed("copies blocks " + c.start() + ".." + ((long) c.start() + c.count() - 1)
+                        + " of a base with " + was.size());
+            }
+        }
         ByteBuffer out = ByteBuffer.allocate(header.length + 4 + blockCount * BLOCK_ENTRY_BYTES + 1 + signature.length);
         out.put(header);
         out.putInt(blockCount);
         for (Op op : ops) {
             if (op instanceof Copy c) {
-                if ((long) c.start() + c.count() > was.size()) {
-                    throw malformed("copies blocks " + c.start() + ".." + ((long) c.start() + c.count() - 1)
-                            + " of a base with " + was.size());
-                }
                 for (int i = c.start(); i < c.start() + c.count(); i++) {
                     out.putInt(was.get(i).length());
                     out.put(was.get(i).hash().toByteArray());
