@@ -97,6 +97,8 @@ final class DhtNode {
     private long queriesAnswered;
     private long rateLimited;
     private long malformed;
+    /** Table entries removed because the node sent a malformed message. */
+    private long droppedForGarbage;
 
     private static final class Pending {
         final InetSocketAddress to;
@@ -172,6 +174,11 @@ final class DhtNode {
         return rateLimited;
     }
 
+    /** How many routing-table entries were removed for sending a malformed message. */
+    synchronized long droppedForGarbage() {
+        return droppedForGarbage;
+    }
+
     synchronized long malformed() {
         return malformed;
     }
@@ -218,6 +225,7 @@ final class DhtNode {
         malformed++;
         if (e == null || e.errorCode() == DhtProtocolException.PROTOCOL_ERROR) {
             if (table.remove(from)) { // a node that sends garbage leaves the table
+                droppedForGarbage++;
                 LOG.debug("dropped DHT node {} after a malformed message: {}", from, e == null ? "" : e.getMessage());
             }
         }
