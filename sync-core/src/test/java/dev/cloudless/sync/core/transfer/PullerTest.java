@@ -85,6 +85,19 @@ class PullerTest {
     }
 
     @Test
+    void aLargeFileIsFlushedWhileItArrivesAndEndsIdentical() throws Exception {
+        f.puller.earlyFlushBytes = 256 << 10;
+        f.peer(PEER_A, FolderPeer.Mode.GOOD);
+        byte[] content = random(3 * MIB, 11);
+        f.remoteFile(List.of(PEER_A), "big.bin", content, v(PEER_A, 1), 0644, T0);
+
+        assertEquals(PullOutcome.APPLIED, f.pull("big.bin"));
+
+        assertArrayEquals(content, Files.readAllBytes(f.local.resolve("big.bin")));
+        assertTrue(f.puller.earlyFlushes() >= 1, "flushed before the end: " + f.puller.earlyFlushes());
+    }
+
+    @Test
     void zeroLengthFileHasNoBlocks() throws Exception {
         f.peer(PEER_A, FolderPeer.Mode.GOOD);
         f.remoteFile(List.of(PEER_A), "empty", new byte[0], v(PEER_A, 1), 0644, T0);
