@@ -30,6 +30,7 @@ import dev.cloudless.sync.core.protocol.IndexBatcher;
 import dev.cloudless.sync.core.protocol.IndexDelta;
 import dev.cloudless.sync.core.protocol.IndexResend;
 import dev.cloudless.sync.core.protocol.IndexUpdate;
+import dev.cloudless.sync.core.protocol.MessageEncoder;
 import dev.cloudless.sync.core.protocol.PeerExchange;
 import dev.cloudless.sync.core.protocol.ProtocolException;
 import dev.cloudless.sync.core.protocol.RecordDelta;
@@ -827,16 +828,31 @@ final class FolderRunner implements Folder {
         return Optional.of(now);
     }
 
-    /** Answers a block request from the local copy; runs on the node's pool. */
-    BlockResponse serveBlock(BlockRequest r) {
+    /**
+     * A BlockResponse as it goes on the wire, and how many block bytes it carries.
+     *
+     * @param wire the encoded message, position 0
+     * @param dataBytes the block's length if OK, else 0
+     */
+    record BlockAnswer(ByteBuffer wire, int dataBytes) {
+        static BlockAnswer failed(BlockRequest r, BlockResponse.Status status) {
+            return new BlockAnswer(MessageEncoder.encode(BlockResponse.failed(r.requestId(), status)), 0);
+        }
+    }
+
+    /**
+     * Answers a block request from the local copy; runs on the node's pool. The block is read
+     * straight into the message's buffer, behind room for its header: no copy before sealing.
+     */
+    BlockAnswer serveBlock(BlockRequest r) {
         if (paused || stopped) {
-            return new BlockResponse(r.requestId(), BlockResponse.Status.BUSY, ByteBuffer.allocate(0));
+            return BlockAnswer.failed(r, BlockResponse.Status.BUSY);
         }
         Optional<Served> s = servable(r.path(), false);
         if (s.isEmpty() || r.offset() + r.length() > s.get().size() || r.length() > s.get().maxBlock()) {
             // Nothing beyond the file's largest block is served: a hostile request for 16 MiB
             // ranges costs the requester a round trip and us no memory.
-            return new BlockResponse(r.requestId(), BlockResponse.Status.NOT_FOUND, ByteBuffer.allocate(0));
+            return BlockAnswer.failed(r, BlockResponse.Status.NOT_FOUND);
         }
         try {
             Path file = r.path().resolveIn(root);
@@ -849,7 +865,7 @@ final class FolderRunner implements Folder {
                 // The cache may be behind the index (a scan only refreshed the scan cache): ask it.
                 s = servable(r.path(), true);
                 if (s.isEmpty() || r.offset() + r.length() > s.get().size() || r.length() > s.get().maxBlock()) {
-                    return new BlockResponse(r.requestId(), BlockResponse.Status.NOT_FOUND, ByteBuffer.allocate(0));
+                    return BlockAnswer.failed(r, BlockResponse.Status.NOT_FOUND);
                 }
             }
             // A file modified within the scanner's racy window has no scan-cache entry yet: then
@@ -859,15 +875,16 @@ final class FolderRunner implements Folder {
             if (!racy && !s.get().seen().equals(now)) {
                 // Changed since it was indexed: sending it would look like a forged block.
                 requestScan(List.of(r.path()));
-                return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
+                return BlockAnswer.failed(r, BlockResponse.Status.CHANGED);
             }
-            ByteBuffer data = ByteBuffer.allocate(r.length());
+            ByteBuffer wire = ByteBuffer.allocate(MessageEncoder.BLOCK_RESPONSE_HEADROOM + r.length());
+            ByteBuffer data = wire.position(MessageEncoder.BLOCK_RESPONSE_HEADROOM).slice();
             BasicFileAttributes after;
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 while (data.hasRemaining()) {
                     if (ch.read(data, r.offset() + data.position()) < 0) {
                         requestScan(List.of(r.path()));
-                        return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
+                        return BlockAnswer.failed(r, BlockResponse.Status.CHANGED);
                     }
                 }
                 after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -881,11 +898,11 @@ final class FolderRunner implements Folder {
             boolean vouched = !racy && now.get().equals(afterRead);
             if (!vouched && !sha256(data.duplicate()).equals(r.hash())) {
                 requestScan(List.of(r.path()));
-                return new BlockResponse(r.requestId(), BlockResponse.Status.CHANGED, ByteBuffer.allocate(0));
+                return BlockAnswer.failed(r, BlockResponse.Status.CHANGED);
             }
-            return new BlockResponse(r.requestId(), BlockResponse.Status.OK, data);
+            return new BlockAnswer(MessageEncoder.encodeBlockResponseInPlace(r.requestId(), wire.clear()), r.length());
         } catch (IOException | RuntimeException e) {
-            return new BlockResponse(r.requestId(), BlockResponse.Status.ERROR, ByteBuffer.allocate(0));
+            return BlockAnswer.failed(r, BlockResponse.Status.ERROR);
         }
     }
 

@@ -241,18 +241,18 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
     private void onBlockRequest(BlockRequest r) {
         if (serving.incrementAndGet() > MAX_SERVING || outboxBytes.get() > MAX_OUTBOX_BYTES) {
             serving.decrementAndGet();
-            send(new BlockResponse(r.requestId(), BlockResponse.Status.BUSY, ByteBuffer.allocate(0)));
+            send(BlockResponse.failed(r.requestId(), BlockResponse.Status.BUSY));
             return;
         }
         try {
             node.io().execute(() -> {
                 try {
-                    BlockResponse resp = folder.serveBlock(r);
-                    long delay = node.uploadLimit().take(resp.data().remaining());
+                    FolderRunner.BlockAnswer answer = folder.serveBlock(r);
+                    long delay = node.uploadLimit().take(answer.dataBytes());
                     if (delay > 0) {
-                        node.timer().schedule(() -> sendResponse(resp), delay, TimeUnit.NANOSECONDS);
+                        node.timer().schedule(() -> sendAnswer(answer), delay, TimeUnit.NANOSECONDS);
                     } else {
-                        sendResponse(resp);
+                        sendAnswer(answer);
                     }
                 } finally {
                     serving.decrementAndGet();
@@ -263,11 +263,11 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
         }
     }
 
-    private void sendResponse(BlockResponse resp) {
-        int n = resp.data().remaining();
+    private void sendAnswer(FolderRunner.BlockAnswer answer) {
+        int n = answer.dataBytes();
         blockBytesOut.addAndGet(n);
         rateOut.add(n);
-        send(resp);
+        sendBlockResponse(answer.wire());
     }
 
     private void onBlockResponse(BlockResponse r) {
@@ -340,12 +340,28 @@ final class PeerSession implements SecureChannel.Listener<FolderRunner>, PeerLin
         }
         ByteBuffer bytes = MessageEncoder.encode(m);
         if (m instanceof BlockResponse) {
-            synchronized (this) {
-                if (!outbox.isEmpty() || !ch.isWritable()) {
-                    outbox.add(bytes);
-                    outboxBytes.addAndGet(bytes.remaining());
-                    return;
-                }
+            sendBlockResponse(bytes);
+            return;
+        }
+        lastSentNanos = System.nanoTime();
+        ch.send(bytes);
+    }
+
+    /**
+     * Sends an encoded BlockResponse, or queues it behind earlier ones while the connection is
+     * backed up: block data waits here, bounded by {@link #MAX_OUTBOX_BYTES}, rather than in the
+     * transport.
+     */
+    private void sendBlockResponse(ByteBuffer bytes) {
+        SecureChannel<FolderRunner> ch = channel;
+        if (ch == null) {
+            return;
+        }
+        synchronized (this) {
+            if (!outbox.isEmpty() || !ch.isWritable()) {
+                outbox.add(bytes);
+                outboxBytes.addAndGet(bytes.remaining());
+                return;
             }
         }
         lastSentNanos = System.nanoTime();

@@ -16,7 +16,36 @@ import java.util.Objects;
  * }</pre>
  */
 public final class MessageEncoder {
+    /**
+     * Bytes in front of an OK BlockResponse's data on the wire (header, request id, status): a
+     * server that reads the block to this offset of a buffer can send the buffer as is
+     * ({@link #encodeBlockResponseInPlace}).
+     */
+    public static final int BLOCK_RESPONSE_HEADROOM = Messages.HEADER_BYTES + BlockResponse.FIXED_BYTES;
+
     private MessageEncoder() {}
+
+    /**
+     * Encodes an OK BlockResponse around data that already sits in {@code buf} from
+     * {@link #BLOCK_RESPONSE_HEADROOM} to its limit: writes the fields in front of it and returns
+     * {@code buf} from 0 to its limit, the whole message. Saves a copy of every block served.
+     *
+     * @throws IllegalArgumentException if the data is empty or longer than
+     *     {@link dev.cloudless.sync.core.index.FileRecord#MAX_BLOCK_LENGTH}
+     */
+    public static ByteBuffer encodeBlockResponseInPlace(int requestId, ByteBuffer buf) {
+        int dataBytes = buf.limit() - BLOCK_RESPONSE_HEADROOM;
+        if (dataBytes < 1 || dataBytes > dev.cloudless.sync.core.index.FileRecord.MAX_BLOCK_LENGTH) {
+            throw new IllegalArgumentException("BlockResponse OK with " + dataBytes + " data bytes (1.."
+                    + dev.cloudless.sync.core.index.FileRecord.MAX_BLOCK_LENGTH + ")");
+        }
+        ByteBuffer out = buf.duplicate().order(ByteOrder.BIG_ENDIAN).clear().limit(buf.limit());
+        out.put((byte) Messages.TYPE_BLOCK_RESPONSE);
+        out.putInt(BlockResponse.FIXED_BYTES + dataBytes);
+        out.putInt(requestId);
+        out.put((byte) BlockResponse.Status.OK.code());
+        return out.position(0);
+    }
 
     /**
      * The whole message in a new heap buffer, position 0, limit = its length.

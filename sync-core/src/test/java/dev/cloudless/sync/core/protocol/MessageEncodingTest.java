@@ -96,6 +96,21 @@ class MessageEncodingTest {
     }
 
     @Test
+    void aBlockResponseEncodedInPlaceHasTheBytesOfTheOrdinaryEncoding() {
+        byte[] block = {5, 6, 7, 8, 9, 10, 11};
+        ByteBuffer buf = ByteBuffer.allocate(MessageEncoder.BLOCK_RESPONSE_HEADROOM + block.length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.position(MessageEncoder.BLOCK_RESPONSE_HEADROOM);
+        buf.put(block).flip();
+
+        ByteBuffer wire = MessageEncoder.encodeBlockResponseInPlace(0x01020304, buf);
+
+        assertEquals(0, wire.position());
+        assertEquals(MessageEncoder.encode(BlockResponse.ok(0x01020304, ByteBuffer.wrap(block))), wire);
+        ByteBuffer empty = ByteBuffer.allocate(MessageEncoder.BLOCK_RESPONSE_HEADROOM);
+        assertThrows(IllegalArgumentException.class, () -> MessageEncoder.encodeBlockResponseInPlace(1, empty));
+    }
+
+    @Test
     void constructorsRefuseWhatTheDecoderWouldRefuse() {
         assertThrows(IllegalArgumentException.class, () -> Hello.of("x".repeat(65), "c", "1", AccessLevel.READ_WRITE, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> Hello.of("名".repeat(22), "c", "1", AccessLevel.READ_WRITE, 0, 0));
