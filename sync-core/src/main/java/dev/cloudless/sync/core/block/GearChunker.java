@@ -105,6 +105,18 @@ public final class GearChunker {
         return Math.max(0, rollFrom - pos);
     }
 
+    /**
+     * Continues the current block with {@code n} bytes that no cut decision reads, without
+     * looking at them: at most {@link #bytesBeforeRolling()}. Lets a caller find boundaries
+     * without reading most of a file ({@link ParallelHasher}).
+     */
+    public void skip(int n) {
+        if (n < 0 || n > bytesBeforeRolling()) {
+            throw new IllegalArgumentException("can skip 0.." + bytesBeforeRolling() + " bytes, not " + n);
+        }
+        pos += n;
+    }
+
     /** Forgets the current block: the next byte starts a new one. */
     public void reset() {
         pos = 0;

@@ -1,6 +1,7 @@
 package dev.cloudless.sync.core.scan;
 
 import dev.cloudless.sync.core.block.BlockHasher;
+import dev.cloudless.sync.core.block.ParallelHasher;
 import dev.cloudless.sync.core.block.FileBlocks;
 import dev.cloudless.sync.core.ignore.IgnoreRules;
 import dev.cloudless.sync.core.index.FileRecord;
@@ -40,6 +41,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -83,6 +85,7 @@ public final class FolderScanner {
     private final FolderIndex index;
     private final ScanSettings settings;
     private final BlockHasher hasher;
+    private final ParallelHasher parallelHasher;
     private final byte[] buffer = new byte[BlockHasher.IO_BUFFER_SIZE];
 
     public FolderScanner(Path root, FolderIndex index, ScanSettings settings) {
@@ -90,6 +93,9 @@ public final class FolderScanner {
         this.index = Objects.requireNonNull(index, "index");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.hasher = new BlockHasher(settings.chunker());
+        // The common pool, as for signing: the scanning thread hashes one run itself.
+        this.parallelHasher = new ParallelHasher(settings.chunker(), ForkJoinPool.commonPool(),
+                Runtime.getRuntime().availableProcessors());
     }
 
     /**
@@ -556,24 +562,30 @@ public final class FolderScanner {
             IOException failure = null;
             hasher.reset();
             try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                ByteBuffer bb = ByteBuffer.wrap(buffer);
-                while (done <= total) {
-                    bb.clear();
-                    int n = ch.read(bb);
-                    if (n < 0) {
-                        break;
+                if (total >= ParallelHasher.MIN_FILE_BYTES && Runtime.getRuntime().availableProcessors() > 1) {
+                    // Reads exactly `total` bytes; a file that grew meanwhile shows in the stat below.
+                    blocks = parallelHasher.hash(ch, total, n -> progress.hashing(path, n, total), cancelled);
+                    done = blocks == null ? -1 : total;
+                } else {
+                    ByteBuffer bb = ByteBuffer.wrap(buffer);
+                    while (done <= total) {
+                        bb.clear();
+                        int n = ch.read(bb);
+                        if (n < 0) {
+                            break;
+                        }
+                        hasher.update(buffer, 0, n);
+                        done += n;
+                        progress.hashing(path, done, total);
+                        checkCancelled();
                     }
-                    hasher.update(buffer, 0, n);
-                    done += n;
-                    progress.hashing(path, done, total);
-                    checkCancelled();
+                    blocks = hasher.finish();
                 }
-                blocks = hasher.finish();
             } catch (IOException e) {
                 failure = e;
             } finally {
                 hasher.reset();
-                bytesHashed += done;
+                bytesHashed += Math.max(0, done);
             }
             LocalFile after;
             try {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cloudless.sync.DeviceId;
 import dev.cloudless.sync.SyncKey;
 import dev.cloudless.sync.core.block.BlockHasher;
+import dev.cloudless.sync.core.block.ParallelHasher;
 import dev.cloudless.sync.core.block.ChunkerParams;
 import dev.cloudless.sync.core.block.FileBlocks;
 import dev.cloudless.sync.core.crypto.Ed25519;
@@ -208,6 +209,19 @@ class FolderScannerTest {
         assertTrue(rec.verify(secrets.verifyKey()));
         assertFalse(rec.verify(FolderSecrets.of(SyncKey.generate()).verifyKey()), "another folder's key");
         assertEquals(VersionVector.Ordering.GREATER, rec.version().compare(index.local(p("doc.txt")).orElseThrow().version()));
+    }
+
+    @Test
+    void aLargeFileIsHashedOnSeveralThreadsIntoTheSameBlocks() throws Exception {
+        byte[] content = random((int) ParallelHasher.MIN_FILE_BYTES + 123_457, 5);
+        Path f = write("large.bin", content);
+        List<Long> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        ScanResult r = scanner.scan(null, (path, done, total) -> reported.add(done), () -> false);
+
+        assertEquals(List.of("large.bin"), paths(r));
+        assertEquals(new BlockHasher(PARAMS).hash(f).blocks(), r.changes().get(0).blocks());
+        assertEquals((long) content.length, reported.get(reported.size() - 1), "progress ends at the size");
     }
 
     @Test
