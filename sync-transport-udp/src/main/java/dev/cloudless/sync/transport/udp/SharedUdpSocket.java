@@ -76,6 +76,11 @@ final class SharedUdpSocket implements SharedDatagramSocket {
         };
     }
 
+    /** Datagrams that neither uTP nor any registration claimed. */
+    long unclaimed() {
+        return demux.unclaimed();
+    }
+
     /** Datagrams lost because a protocol on this socket threw (uTP's or a sharer's). */
     long failures() {
         return demux.failures();
