@@ -3,12 +3,17 @@ package dev.cloudless.sync.transport.udp;
 import dev.cloudless.sync.spi.SharedDatagramSocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -17,25 +22,37 @@ import java.util.function.Predicate;
  * registration is a {@link DatagramProtocol} appended to the socket's
  * {@link DatagramDemultiplexer}, behind uTP, and sends go through the same Netty channel.
  *
- * <p>Sends from other threads are {@code writeAndFlush} calls, which Netty runs as tasks on the
- * channel's event loop, so they interleave with uTP's writes without a lock. They are refused
- * while the channel is above its high-water mark: uTP's own packets keep the buffer, and the
- * sharer (the DHT, which retries by itself) loses a datagram instead of growing it.
+ * <p>Sends from any thread go into a lock-free outbox that one task on the channel's event loop
+ * writes and flushes per burst, so they interleave with uTP's writes without a lock and a busy
+ * sharer costs one loop wakeup per burst, not per datagram. They are refused while the channel
+ * is above its high-water mark or the outbox holds {@value #MAX_OUTBOX_BYTES} bytes: uTP's own
+ * packets keep the buffer, and the sharer (the DHT, which retries by itself) loses a datagram
+ * instead of growing it.
  */
 final class SharedUdpSocket implements SharedDatagramSocket {
     /** Largest datagram accepted for sending: a UDP payload over IPv4. */
     static final int MAX_SEND_BYTES = 65_507;
+    /** Bytes waiting for the loop at most; beyond, sends are refused (a DHT reply is a few hundred bytes). */
+    static final int MAX_OUTBOX_BYTES = 256 << 10;
 
     private final Channel channel;
+    private final EventLoop loop;
     private final DatagramDemultiplexer demux;
+    /** Datagrams from other threads, written by one loop task per burst (a wakeup per datagram halved DHT throughput). */
+    private final Queue<DatagramPacket> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger outboxBytes = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drain = this::drain;
     private final InetSocketAddress local;
     final AtomicLong sent = new AtomicLong();
     final AtomicLong sendsDropped = new AtomicLong();
 
     SharedUdpSocket(Channel channel, DatagramDemultiplexer demux) {
         this.channel = channel;
+        this.loop = channel.eventLoop();
         this.demux = demux;
         this.local = (InetSocketAddress) channel.localAddress();
+        channel.closeFuture().addListener(f -> releaseOutbox());
     }
 
     @Override
@@ -54,12 +71,50 @@ final class SharedUdpSocket implements SharedDatagramSocket {
             sendsDropped.incrementAndGet();
             return false;
         }
+        if (outboxBytes.addAndGet(n) > MAX_OUTBOX_BYTES) {
+            outboxBytes.addAndGet(-n);
+            sendsDropped.incrementAndGet();
+            return false;
+        }
         ByteBuf buf = channel.alloc().directBuffer(n, n);
         buf.writeBytes(datagram.duplicate());
-        // From another thread Netty queues this on the loop, and releases the buffer if the loop is gone.
-        channel.writeAndFlush(new DatagramPacket(buf, to), channel.voidPromise());
+        outbox.add(new DatagramPacket(buf, to));
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(drain);
+            } catch (RejectedExecutionException e) { // the transport is closed
+                releaseOutbox();
+                sendsDropped.incrementAndGet();
+                return false;
+            }
+        }
         sent.incrementAndGet();
         return true;
+    }
+
+    /** On the loop: writes everything queued, then flushes once. */
+    private void drain() {
+        drainScheduled.set(false); // first, so a send racing with this poll schedules another drain
+        boolean wrote = false;
+        for (DatagramPacket p; (p = outbox.poll()) != null; ) {
+            outboxBytes.addAndGet(-p.content().readableBytes());
+            if (channel.isActive()) {
+                channel.write(p, channel.voidPromise());
+                wrote = true;
+            } else {
+                p.release();
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private void releaseOutbox() {
+        for (DatagramPacket p; (p = outbox.poll()) != null; ) {
+            outboxBytes.addAndGet(-p.content().readableBytes());
+            p.release();
+        }
     }
 
     @Override
@@ -74,6 +129,11 @@ final class SharedUdpSocket implements SharedDatagramSocket {
                 demux.unregister(s);
             }
         };
+    }
+
+    /** Bytes accepted by {@link #send} and not yet handed to the channel. */
+    int outboxBytes() {
+        return outboxBytes.get();
     }
 
     /** Datagrams that neither uTP nor any registration claimed. */

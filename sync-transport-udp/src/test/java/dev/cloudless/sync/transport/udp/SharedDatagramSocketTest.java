@@ -266,4 +266,56 @@ class SharedDatagramSocketTest {
         utp.close();
         assertFalse(shared.send(new InetSocketAddress("127.0.0.1", 6881), data), "closed with its transport");
     }
+
+    @Test
+    void sendsWaitingForABusyLoopAreBoundedAndGoOutWhenItIsFree() throws Exception {
+        TransportListener l = utp.listen(ANY_LOOPBACK, accepted::add);
+        SharedUdpSocket shared = (SharedUdpSocket) l.datagramSocket().orElseThrow();
+        UtpSocket socket = ((UtpTransport) utp).sockets().stream()
+                .filter(s -> s.localAddress().equals(l.localAddress())).findFirst().orElseThrow();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch free = new java.util.concurrent.CountDownLatch(1);
+        // Stands for a loop busy with uTP: the test holds it until it has filled the outbox.
+        socket.onLoop(() -> {
+            busy.countDown();
+            try {
+                free.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(10, TimeUnit.SECONDS));
+        try (DatagramSocket raw = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress to = (InetSocketAddress) raw.getLocalSocketAddress();
+            int size = 1000;
+            int queued = 0;
+            try {
+                while (shared.send(to, ByteBuffer.allocate(size))) {
+                    queued++;
+                    assertTrue(queued <= SharedUdpSocket.MAX_OUTBOX_BYTES / size, "unbounded: " + queued);
+                }
+            } finally {
+                free.countDown();
+            }
+            assertEquals(SharedUdpSocket.MAX_OUTBOX_BYTES / size, queued, "refused exactly when the outbox is full");
+            assertTrue(await(() -> shared.outboxBytes() == 0), "drained once the loop is free: " + shared.outboxBytes());
+            raw.setSoTimeout(200);
+            // The queued ones went out (the kernel may drop some of them on this small receive buffer);
+            // then the next send is accepted again and arrives.
+            int received = 0;
+            try {
+                for (DatagramPacket p = new DatagramPacket(new byte[2048], 2048); ; received++) {
+                    raw.receive(p);
+                }
+            } catch (SocketTimeoutException drained) {
+                // all that arrived
+            }
+            assertTrue(received > 0, "none of the queued datagrams arrived");
+            raw.setSoTimeout(5000);
+            assertTrue(shared.send(to, ByteBuffer.wrap(ascii("last"))));
+            DatagramPacket last = new DatagramPacket(new byte[16], 16);
+            raw.receive(last);
+            assertEquals("last", new String(last.getData(), 0, last.getLength(), StandardCharsets.US_ASCII));
+        }
+    }
 }
