@@ -8,6 +8,7 @@ prints one line per fact to stdout:
   READY
   PEER <hex> <ip:port>   a peer of info-hash <hex> found by dht_get_peers
   LIVE <i> <n>           session i's routing-table size
+  NODE <i> <ip:port>     a node in session i's routing table (from its saved DHT state)
 Runs until stdin closes or --timeout seconds pass. Loopback only: the default bootstrap router
 is cleared, so nothing outside this machine is contacted.
 """
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 
 import libtorrent as lt
 
@@ -83,6 +85,8 @@ def main():
     deadline = time.monotonic() + args.timeout
     next_round = 0.0
     seen = set()
+    nodes_seen = set()
+    warnings.filterwarnings('ignore', category=DeprecationWarning)  # dht_state(): the only table dump the binding has
     while not stop.is_set() and time.monotonic() < deadline:
         now = time.monotonic()
         if now >= next_round:
@@ -91,8 +95,14 @@ def main():
                 sessions[0].dht_get_peers(lt.sha1_hash(bytes.fromhex(h)))
             for handle in handles:
                 handle.force_dht_announce()
-            for s in sessions:
+            for i, s in enumerate(sessions):
                 s.post_dht_stats()
+                for compact in s.dht_state().get(b'nodes', []):
+                    if len(compact) == 6:
+                        node = f'{compact[0]}.{compact[1]}.{compact[2]}.{compact[3]}:{compact[4] << 8 | compact[5]}'
+                        if (i, node) not in nodes_seen:
+                            nodes_seen.add((i, node))
+                            print(f'NODE {i} {node}', flush=True)
         for i, s in enumerate(sessions):
             for a in s.pop_alerts():
                 if isinstance(a, lt.dht_get_peers_reply_alert):

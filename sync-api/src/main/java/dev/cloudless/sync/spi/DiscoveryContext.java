@@ -17,6 +17,18 @@ public interface DiscoveryContext {
      */
     List<InetSocketAddress> listenAddresses();
 
+    /**
+     * The UDP sockets of the node's listeners that other protocols may share (uTP's, one per
+     * listen address, bound to the listen port unless uTP had to fall back to another). A
+     * method that speaks UDP uses one of these rather than opening its own, so that it is
+     * reached on the port the node announces; with none (uTP off), it opens its own. The sockets
+     * stay open until the node closes, after every discovery method; a method closes only its
+     * registrations. Empty by default.
+     */
+    default List<SharedDatagramSocket> datagramSockets() {
+        return List.of();
+    }
+
     /** The node's data directory, where a method may keep state (a DHT routing table). */
     Path dataDir();
 

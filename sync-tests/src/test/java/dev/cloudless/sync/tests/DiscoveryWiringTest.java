@@ -7,9 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cloudless.sync.DiscoveredPeer;
 import dev.cloudless.sync.DiscoverySettings;
+import dev.cloudless.sync.FolderConfig;
 import dev.cloudless.sync.SyncKey;
+import dev.cloudless.sync.SyncNode;
+import dev.cloudless.sync.spi.SharedDatagramSocket;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -98,6 +105,58 @@ class DiscoveryWiringTest {
             Cluster.sleep(500);
             int n = a.folderHandle().discoveredPeers().size();
             assertTrue(n > 100 && n <= 256, "bounded table, was " + n);
+        }
+    }
+
+    private static SyncNode node(Path dir, String name, SyncKey key, String... transports) {
+        return SyncNode.builder().dataDir(dir.resolve(name + ".state")).deviceName(name)
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .folder(FolderConfig.builder(dir.resolve(name), key).discovery(DiscoverySettings.NONE).build())
+                .transports(transports).shutdownTimeout(Duration.ofSeconds(5)).build().start();
+    }
+
+    /** What the DHT relies on: the context offers uTP's listener socket, on the listen port, and nothing without uTP. */
+    @Test
+    void methodsGetTheUtpListenersSocketOnTheListenPortAndNoneWithTcpOnly(@TempDir Path dir) throws Exception {
+        SyncKey key = SyncKey.generate();
+        try (SyncNode both = node(dir, "both", key, "tcp", "utp"); SyncNode tcpOnly = node(dir, "tcp", key, "tcp")) {
+            assertEquals(List.of(), ScriptedDiscovery.BY_DEVICE.get(tcpOnly.deviceId()).context.datagramSockets());
+
+            List<SharedDatagramSocket> sockets = ScriptedDiscovery.BY_DEVICE.get(both.deviceId()).context.datagramSockets();
+            assertEquals(1, sockets.size(), sockets.toString());
+            SharedDatagramSocket udp = sockets.get(0);
+            InetSocketAddress listen = both.listenAddresses().get(0);
+            assertEquals(listen.getPort(), udp.localAddress().getPort(), "uTP listens on TCP's port number");
+            // A method talks on it: whatever starts with "d1:" is echoed from the listen port.
+            SharedDatagramSocket.Registration r = udp.register(
+                    d -> d.remaining() > 3 && d.get(d.position()) == 'd' && d.get(d.position() + 1) == '1',
+                    (from, d) -> udp.send(from, d));
+            try (DatagramSocket raw = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                raw.setSoTimeout(1000);
+                byte[] q = "d1:q4:pinge".getBytes(StandardCharsets.US_ASCII);
+                DatagramPacket answer = new DatagramPacket(new byte[64], 64);
+                for (int attempt = 0; ; attempt++) {
+                    raw.send(new DatagramPacket(q, q.length, new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                            listen.getPort())));
+                    try {
+                        raw.receive(answer);
+                        break;
+                    } catch (java.net.SocketTimeoutException lost) {
+                        assertTrue(attempt < 5, "no echo from the node's listen port");
+                    }
+                }
+                assertEquals(listen.getPort(), answer.getPort());
+                assertEquals("d1:q4:pinge", new String(answer.getData(), 0, answer.getLength(), StandardCharsets.US_ASCII));
+            } finally {
+                r.close();
+            }
+            // uTP on that socket is untouched: a uTP-only node reaches the node there and syncs.
+            Files.writeString(dir.resolve("both/hello.txt"), "over the shared socket");
+            try (SyncNode utpOnly = node(dir, "utp", key, "utp")) {
+                ScriptedDiscovery.BY_DEVICE.get(utpOnly.deviceId()).context.found(id(key), listen, null, "scripted");
+                Cluster.await(WAIT, "the file to arrive over uTP", () -> Files.exists(dir.resolve("utp/hello.txt")));
+                assertEquals("utp", utpOnly.folders().get(0).peers().get(0).transport());
+            }
         }
     }
 }

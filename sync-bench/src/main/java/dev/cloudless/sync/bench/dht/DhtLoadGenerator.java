@@ -4,6 +4,9 @@ import dev.cloudless.sync.DeviceId;
 import dev.cloudless.sync.spi.DiscoveryContext;
 import dev.cloudless.sync.spi.DiscoveryProvider;
 import dev.cloudless.sync.spi.PeerDiscovery;
+import dev.cloudless.sync.spi.SharedDatagramSocket;
+import dev.cloudless.sync.spi.Transport;
+import dev.cloudless.sync.spi.TransportProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -25,11 +28,14 @@ import java.util.ServiceLoader;
  * Load generator for the DHT node: starts the "dht" discovery (as the engine would, through its
  * provider) on 127.0.0.1 and fires ping, find_node and get_peers queries at it from many loopback
  * source addresses (127.0.1.0/24 and up: the node rate-limits each source IP, as it must), each
- * with a few queries in flight. Prints answered queries per second and the heap in use.
+ * with a few queries in flight. Prints answered queries per second and the heap in use. With
+ * {@code utp} as the third argument the node runs as in a node with uTP: on a uTP listener's
+ * shared socket (its event loop hands datagrams to the DHT's thread); with {@code own} (the
+ * default), on a socket of its own.
  *
  * <pre>
  * mvn -B -q -pl sync-bench -am package -Dmaven.test.skip=true
- * java -Xmx128m -cp sync-bench/target/sync-bench.jar dev.cloudless.sync.bench.dht.DhtLoadGenerator [seconds] [sources]
+ * java -Xmx128m -cp sync-bench/target/sync-bench.jar dev.cloudless.sync.bench.dht.DhtLoadGenerator [seconds] [sources] [own|utp]
  * </pre>
  */
 public final class DhtLoadGenerator {
@@ -52,11 +58,24 @@ public final class DhtLoadGenerator {
             port = probe.getLocalPort();
         }
         InetSocketAddress target = new InetSocketAddress("127.0.0.1", port);
+        boolean onUtp = args.length > 2 && args[2].equals("utp");
         DiscoveryProvider provider = ServiceLoader.load(DiscoveryProvider.class).stream()
                 .map(ServiceLoader.Provider::get).filter(p -> p.name().equals("dht")).findFirst().orElseThrow();
-        try (PeerDiscovery dht = provider.create(new Context(target, data))) {
+        Transport utp = null;
+        List<SharedDatagramSocket> shared = List.of();
+        if (onUtp) {
+            utp = ServiceLoader.load(TransportProvider.class).stream().map(ServiceLoader.Provider::get)
+                    .filter(p -> p.name().equals("utp")).findFirst().orElseThrow().create();
+            shared = List.of(utp.listen(target, c -> c.close()).datagramSocket().orElseThrow());
+        }
+        System.out.println("DHT socket: " + (onUtp ? "uTP listener's, shared" : "its own"));
+        try (PeerDiscovery dht = provider.create(new Context(target, data, shared))) {
             dht.start();
             run(target, sources, seconds);
+        } finally {
+            if (utp != null) {
+                utp.close();
+            }
         }
     }
 
@@ -171,7 +190,8 @@ public final class DhtLoadGenerator {
         out.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private record Context(InetSocketAddress listen, Path dataDir) implements DiscoveryContext {
+    private record Context(InetSocketAddress listen, Path dataDir, List<SharedDatagramSocket> datagramSockets)
+            implements DiscoveryContext {
         @Override
         public DeviceId deviceId() {
             return DeviceId.fromBytes(new byte[DeviceId.LENGTH]);

@@ -12,6 +12,7 @@ import dev.cloudless.sync.core.identity.DeviceIdentity;
 import dev.cloudless.sync.core.index.IndexStore;
 import dev.cloudless.sync.core.session.FolderSecret;
 import dev.cloudless.sync.core.session.SecureChannel;
+import dev.cloudless.sync.spi.SharedDatagramSocket;
 import dev.cloudless.sync.spi.StreamConnection;
 import dev.cloudless.sync.spi.Transport;
 import dev.cloudless.sync.spi.TransportListener;
@@ -413,6 +414,15 @@ final class EngineNode implements SyncNode {
         java.util.Set<InetSocketAddress> out = new java.util.LinkedHashSet<>();
         for (TransportListener l : listeners) {
             out.add(l.localAddress());
+        }
+        return List.copyOf(out);
+    }
+
+    /** The listeners' UDP sockets that other protocols may share (uTP's), in listen order. */
+    synchronized List<SharedDatagramSocket> datagramSockets() {
+        List<SharedDatagramSocket> out = new ArrayList<>();
+        for (TransportListener l : listeners) {
+            l.datagramSocket().ifPresent(out::add);
         }
         return List.copyOf(out);
     }

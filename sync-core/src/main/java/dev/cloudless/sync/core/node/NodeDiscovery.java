@@ -8,6 +8,7 @@ import dev.cloudless.sync.SyncKey;
 import dev.cloudless.sync.spi.DiscoveryContext;
 import dev.cloudless.sync.spi.DiscoveryProvider;
 import dev.cloudless.sync.spi.PeerDiscovery;
+import dev.cloudless.sync.spi.SharedDatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -144,6 +145,11 @@ final class NodeDiscovery implements DiscoveryContext {
     @Override
     public List<InetSocketAddress> listenAddresses() {
         return List.copyOf(new LinkedHashSet<>(node.listenAddresses()));
+    }
+
+    @Override
+    public List<SharedDatagramSocket> datagramSockets() {
+        return node.datagramSockets();
     }
 
     @Override

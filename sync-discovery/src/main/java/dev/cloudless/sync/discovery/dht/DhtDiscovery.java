@@ -3,12 +3,14 @@ package dev.cloudless.sync.discovery.dht;
 import dev.cloudless.sync.FolderConfig;
 import dev.cloudless.sync.spi.DiscoveryContext;
 import dev.cloudless.sync.spi.PeerDiscovery;
+import dev.cloudless.sync.spi.SharedDatagramSocket;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * folder's discovery id as an info-hash with the node's listen port, and looks it up
  * periodically, reporting what it finds as method {@value #NAME}.
  *
- * <p>The node binds UDP on the port of the node's first listen address (any free port if that is
- * taken, as it is when uTP shares the port), keeps its routing table in
+ * <p>The DHT runs on the node's uTP socket when it has one ({@link DiscoveryContext#datagramSockets()},
+ * the one on the first listen address's port by preference), so it is known by the port the
+ * node announces; closing it leaves that socket to uTP. Without one (TCP only) it binds its own
+ * UDP socket on the first listen address's port, or any free port if that is taken. It keeps its
+ * routing table in
  * {@value RoutingTableFile#FILE_NAME} in the data directory, and bootstraps only from
  * {@link DiscoveryContext#dhtBootstrap()} and that file: with neither it contacts nobody. Only
  * folders whose {@link dev.cloudless.sync.DiscoverySettings#dht()} is on are announced. Created
@@ -74,7 +80,7 @@ public final class DhtDiscovery implements PeerDiscovery {
     private final Timing timing;
     private final Map<String, Folder> folders = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
-    private UdpSocket socket;
+    private DhtSocket socket;
     private DhtNode node;
     private Path tableFile;
     private boolean closed;
@@ -101,7 +107,7 @@ public final class DhtDiscovery implements PeerDiscovery {
         tableFile = context.dataDir().resolve(RoutingTableFile.FILE_NAME);
         RoutingTableFile.Saved saved = RoutingTableFile.load(tableFile);
         AtomicReference<DhtNode> ref = new AtomicReference<>();
-        socket = bind((from, data) -> {
+        socket = open((from, data) -> {
             DhtNode n = ref.get();
             if (n != null) {
                 n.handleDatagram(from, data);
@@ -122,13 +128,37 @@ public final class DhtDiscovery implements PeerDiscovery {
         timer.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::save, SAVE_INTERVAL.toMillis(), SAVE_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
-        LOG.info("DHT node {} on UDP {} ({} bootstrap nodes, {} restored)", node.id(), socket.localAddress(),
-                context.dhtBootstrap().size(), saved == null ? 0 : saved.nodes().size());
+        LOG.info("DHT node {} on UDP {} ({}; {} bootstrap nodes, {} restored)", node.id(), socket.localAddress(),
+                socket.shared() ? "a transport's socket" : "its own socket", context.dhtBootstrap().size(),
+                saved == null ? 0 : saved.nodes().size());
     }
 
-    /** The first listen address's port, or any free port if that is taken. IPv4 only. */
-    private UdpSocket bind(java.util.function.BiConsumer<InetSocketAddress, java.nio.ByteBuffer> handler)
-            throws IOException {
+    /** A transport's socket when the node offers one, else a socket of its own. */
+    private DhtSocket open(BiConsumer<InetSocketAddress, ByteBuffer> handler) throws IOException {
+        SharedDatagramSocket shared = sharedSocket();
+        return shared != null ? SharedDhtSocket.open(shared, handler) : bind(handler);
+    }
+
+    /** An IPv4 shared socket, the one on the announced port if there is one (uTP may have fallen back to another). */
+    private SharedDatagramSocket sharedSocket() {
+        int port = announcePort();
+        SharedDatagramSocket any = null;
+        for (SharedDatagramSocket s : context.datagramSockets()) {
+            if (!(s.localAddress().getAddress() instanceof Inet4Address)) {
+                continue; // the DHT is IPv4 only (no BEP 32)
+            }
+            if (s.localAddress().getPort() == port) {
+                return s;
+            }
+            if (any == null) {
+                any = s;
+            }
+        }
+        return any;
+    }
+
+    /** Its own socket: the first listen address's port, or any free port if that is taken. IPv4 only. */
+    private UdpSocket bind(BiConsumer<InetSocketAddress, ByteBuffer> handler) throws IOException {
         InetAddress host = null;
         int port = 0;
         if (!context.listenAddresses().isEmpty()) {
@@ -185,6 +215,8 @@ public final class DhtDiscovery implements PeerDiscovery {
                 }
                 f.running = true;
             }
+            // The listen port, explicitly even when the DHT shares it (uTP's socket): it names TCP's port
+            // too, and the UDP port a NAT shows the DHT (implied_port) says nothing about TCP's.
             n.announce(f.infoHash, port == 0 ? 1 : port, port == 0, peer -> report(e.getKey(), f, peer))
                     .whenComplete((acked, err) -> {
                         synchronized (f) {
@@ -251,6 +283,11 @@ public final class DhtDiscovery implements PeerDiscovery {
     /** The node's UDP address (tests). */
     synchronized InetSocketAddress udpAddress() {
         return socket.localAddress();
+    }
+
+    /** Whether the DHT runs on a transport's socket (tests). */
+    synchronized boolean onSharedSocket() {
+        return socket.shared();
     }
 
     /** The node (tests). */

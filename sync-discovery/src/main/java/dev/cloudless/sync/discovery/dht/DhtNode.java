@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * A mainline DHT node (BEP 5, IPv4): answers ping / find_node / get_peers / announce_peer, keeps a
  * {@link RoutingTable}, a {@link PeerStore} and rotating {@link Tokens}, and runs iterative
  * lookups. It owns no socket: datagrams come in through {@link #handleDatagram} and go out
- * through a {@link Sender}, so it can share a UDP socket with uTP behind a demultiplexer.
+ * through a {@link Sender}, so it runs on uTP's socket ({@link SharedDhtSocket}) or on its own
+ * ({@link UdpSocket}).
  *
  * <p>Thread-safe: every entry point holds the node's lock; callbacks (found peers, completed
  * futures) run under it and must not block.

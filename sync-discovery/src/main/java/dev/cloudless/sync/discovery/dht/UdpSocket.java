@@ -13,12 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DHT's own IPv4 UDP socket, with one receive thread handing every datagram to a handler
- * (for now {@link DhtNode#handleDatagram}; later a demultiplexer shared with uTP). Datagrams
+ * The DHT's own IPv4 UDP socket, for nodes without a UDP transport to share (uTP off): one
+ * receive thread hands every datagram to a handler ({@link DhtNode#handleDatagram}). Datagrams
  * longer than {@link Bencode#MAX_INPUT_BYTES} reach the handler truncated to one byte more, so
  * it can tell and drop them.
  */
-final class UdpSocket implements DhtNode.Sender, AutoCloseable {
+final class UdpSocket implements DhtSocket {
     private static final Logger LOG = LoggerFactory.getLogger(UdpSocket.class);
     /** Socket buffer sizes, in bytes: room for bursts of queries. */
     static final int SOCKET_BUFFER_BYTES = 1 << 20;
@@ -52,7 +52,8 @@ final class UdpSocket implements DhtNode.Sender, AutoCloseable {
         return s;
     }
 
-    InetSocketAddress localAddress() {
+    @Override
+    public InetSocketAddress localAddress() {
         try {
             return (InetSocketAddress) channel.getLocalAddress();
         } catch (IOException e) {
@@ -88,9 +89,14 @@ final class UdpSocket implements DhtNode.Sender, AutoCloseable {
         }
     }
 
-    /** Datagrams sent so far. */
-    long sentDatagrams() {
+    @Override
+    public long sentDatagrams() {
         return sent.get();
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
     }
 
     @Override

@@ -3,18 +3,35 @@ package dev.cloudless.sync.discovery.dht;
 import static dev.cloudless.sync.discovery.dht.DhtNodeTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cloudless.sync.DiscoverySettings;
 import dev.cloudless.sync.FolderConfig;
 import dev.cloudless.sync.SyncKey;
 import dev.cloudless.sync.spi.DiscoveryProvider;
+import dev.cloudless.sync.spi.StreamConnection;
+import dev.cloudless.sync.spi.StreamHandler;
+import dev.cloudless.sync.spi.Transport;
+import dev.cloudless.sync.spi.TransportListener;
+import dev.cloudless.sync.transport.udp.UtpTransportProvider;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +60,7 @@ class DhtDiscoveryTest {
         TestContext ctxA = new TestContext(List.of(listenA), dir.resolve("a"), List.of());
         try (DhtDiscovery a = new DhtDiscovery(ctxA, FAST)) {
             a.start();
+            assertFalse(a.onSharedSocket(), "no UDP transport to share: its own socket");
             assertEquals(listenA.getPort(), a.udpAddress().getPort(), "binds the listen port");
             a.addFolder(FolderConfig.builder(dir.resolve("fa"), key).build());
             a.addFolder(FolderConfig.builder(dir.resolve("fo"), other)
@@ -91,5 +109,87 @@ class DhtDiscoveryTest {
                 assertTrue(d.udpAddress().getPort() != taken.getLocalPort());
             }
         }
+    }
+
+    /** Echoes nothing: completes {@code first} with the first byte it receives. */
+    private static StreamHandler firstByte(CompletableFuture<Byte> first) {
+        return new StreamHandler() {
+            @Override
+            public void onData(ByteBuffer data) {
+                first.complete(data.get(data.position()));
+            }
+
+            @Override
+            public void onWritabilityChanged(boolean writable) {
+            }
+
+            @Override
+            public void onClosed(Throwable cause) {
+            }
+        };
+    }
+
+    /** A uTP connection to {@code listener} carries one byte. */
+    private static void assertUtpCarries(Transport utp, InetSocketAddress listener,
+                                         BlockingQueue<StreamConnection> accepted, byte b) throws Exception {
+        StreamConnection c = utp.connect(listener, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        StreamConnection s = accepted.poll(10, TimeUnit.SECONDS);
+        assertNotNull(s, "accepted");
+        CompletableFuture<Byte> got = new CompletableFuture<>();
+        s.start(firstByte(got));
+        c.start(firstByte(new CompletableFuture<>()));
+        c.write(ByteBuffer.wrap(new byte[] {b}));
+        assertEquals(b, got.get(10, TimeUnit.SECONDS));
+        c.close();
+    }
+
+    @Test
+    void runsOnTheUtpListenersSocketAndLeavesItToUtpOnClose() throws Exception {
+        SyncKey key = SyncKey.generate();
+        BlockingQueue<StreamConnection> accepted = new LinkedBlockingQueue<>();
+        try (Transport utp = new UtpTransportProvider().create()) {
+            TransportListener l = utp.listen(loopback(0), accepted::add);
+            InetSocketAddress listenA = l.localAddress();
+            InetSocketAddress listenB = loopback(TestContext.freePort());
+            TestContext ctxA = new TestContext(List.of(listenA), dir.resolve("a"), List.of(),
+                    List.of(l.datagramSocket().orElseThrow()));
+            try (DhtDiscovery a = new DhtDiscovery(ctxA, FAST)) {
+                a.start();
+                assertTrue(a.onSharedSocket());
+                assertEquals(listenA, a.udpAddress(), "the DHT is known by the node's listen port");
+                a.addFolder(FolderConfig.builder(dir.resolve("fa"), key).build());
+                // b knows a only by the listen port, which uTP holds: only the shared socket can answer there
+                TestContext ctxB = new TestContext(List.of(listenB), dir.resolve("b"), List.of(listenA));
+                try (DhtDiscovery b = new DhtDiscovery(ctxB, FAST)) {
+                    b.start();
+                    b.addFolder(FolderConfig.builder(dir.resolve("fb"), key).build());
+                    await("b finds a", () -> ctxB.hasFound(key.discoveryId(), listenA));
+                    await("a finds b", () -> ctxA.hasFound(key.discoveryId(), listenB));
+                    assertTrue(b.node().knows(listenA), "b's table has a at the listen port");
+                    assertUtpCarries(utp, listenA, accepted, (byte) 1);
+                }
+            }
+            // The DHT is gone from the port; uTP keeps it.
+            try (DatagramSocket raw = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                raw.setSoTimeout(1000);
+                byte[] ping = Krpc.encode(KrpcMessage.Query.ping(new byte[] {1, 2}, NodeId.random()));
+                raw.send(new DatagramPacket(ping, ping.length, listenA));
+                assertThrows(SocketTimeoutException.class, () -> raw.receive(new DatagramPacket(new byte[1500], 1500)),
+                        "a closed DHT does not answer");
+            }
+            assertUtpCarries(utp, listenA, accepted, (byte) 2);
+        }
+    }
+
+    @Test
+    void claimsOnlyWhatLooksLikeABencodedDictionary() throws Exception {
+        byte[] ping = Krpc.encode(KrpcMessage.Query.ping(new byte[] {1, 2}, NodeId.random()));
+        assertTrue(SharedDhtSocket.looksLikeKrpc(ByteBuffer.wrap(ping)));
+        assertFalse(SharedDhtSocket.looksLikeKrpc(ByteBuffer.wrap("de".getBytes(StandardCharsets.US_ASCII))));
+        assertFalse(SharedDhtSocket.looksLikeKrpc(ByteBuffer.wrap("li1ee".getBytes(StandardCharsets.US_ASCII))));
+        assertFalse(SharedDhtSocket.looksLikeKrpc(ByteBuffer.wrap("dxe".getBytes(StandardCharsets.US_ASCII))));
+        byte[] utpData = new byte[20];
+        utpData[0] = 0x01; // uTP ST_DATA, version 1
+        assertFalse(SharedDhtSocket.looksLikeKrpc(ByteBuffer.wrap(utpData)));
     }
 }

@@ -96,7 +96,8 @@ class DhtLibtorrentInteropTest {
 
     /**
      * The issue's "done when": two whole nodes that know nothing but a DHT bootstrap node (a
-     * libtorrent node each) find each other through the DHT and sync a file.
+     * libtorrent node each) find each other through the DHT and sync a file; their DHT nodes run
+     * on the uTP listeners' sockets, on the listen port.
      */
     @Test
     void twoWholeNodesBootstrappedOnlyFromLibtorrentFindEachOtherAndSync() throws Exception {
@@ -120,6 +121,13 @@ class DhtLibtorrentInteropTest {
                 seen.addAll(b.folders().get(0).discoveredPeers());
                 assertTrue(seen.stream().anyMatch(p -> p.method().equals("dht")), seen.toString());
                 assertTrue(seen.stream().allMatch(p -> p.method().equals("dht")), "no other method ran: " + seen);
+                // uTP is on the class path, so each DHT shares uTP's socket: libtorrent knows our nodes by
+                // the ports they listen on, not by a second socket's.
+                for (SyncNode n : List.of(a, b)) {
+                    int port = n.listenAddresses().get(0).getPort();
+                    await("libtorrent's table to hold our node at its listen port " + port,
+                            () -> lt.printed("NODE 0 127.0.0.1:" + port) || lt.printed("NODE 1 127.0.0.1:" + port), lt);
+                }
             }
         }
     }

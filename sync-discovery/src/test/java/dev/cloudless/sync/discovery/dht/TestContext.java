@@ -2,6 +2,7 @@ package dev.cloudless.sync.discovery.dht;
 
 import dev.cloudless.sync.DeviceId;
 import dev.cloudless.sync.spi.DiscoveryContext;
+import dev.cloudless.sync.spi.SharedDatagramSocket;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -22,12 +23,20 @@ final class TestContext implements DiscoveryContext {
     private final List<InetSocketAddress> listen;
     private final Path dataDir;
     private final List<InetSocketAddress> bootstrap;
+    private final List<SharedDatagramSocket> sockets;
     final Set<Found> found = ConcurrentHashMap.newKeySet();
 
+    /** A node with no UDP socket to share (TCP only). */
     TestContext(List<InetSocketAddress> listen, Path dataDir, List<InetSocketAddress> bootstrap) {
+        this(listen, dataDir, bootstrap, List.of());
+    }
+
+    TestContext(List<InetSocketAddress> listen, Path dataDir, List<InetSocketAddress> bootstrap,
+                List<SharedDatagramSocket> sockets) {
         this.listen = listen;
         this.dataDir = dataDir;
         this.bootstrap = bootstrap;
+        this.sockets = sockets;
     }
 
     /** A loopback port free for both TCP and UDP right now. */
@@ -57,6 +66,11 @@ final class TestContext implements DiscoveryContext {
     @Override
     public List<InetSocketAddress> listenAddresses() {
         return listen;
+    }
+
+    @Override
+    public List<SharedDatagramSocket> datagramSockets() {
+        return sockets;
     }
 
     @Override

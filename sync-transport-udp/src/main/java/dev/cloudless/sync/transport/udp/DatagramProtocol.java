@@ -4,9 +4,10 @@ import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 
 /**
- * One protocol sharing a UDP socket through {@link DatagramDemultiplexer}: uTP now; the DHT
- * (bencoded, first byte {@code 'd'}) and STUN (RFC 8489, magic cookie {@code 0x2112A442} at
- * bytes 4..7) later. A protocol claims a datagram by its first bytes only.
+ * One protocol sharing a UDP socket through {@link DatagramDemultiplexer}: uTP, and the
+ * protocols of other modules registered through {@link SharedUdpSocket} (the DHT: bencoded,
+ * first byte {@code 'd'}); STUN (RFC 8489, magic cookie {@code 0x2112A442} at bytes 4..7)
+ * later. A protocol claims a datagram by its first bytes only.
  */
 interface DatagramProtocol {
     /** Whether {@code datagram} belongs to this protocol. Must not move the buffer's indexes. */

@@ -79,6 +79,10 @@ final class UtpSocket implements DatagramProtocol {
         return local;
     }
 
+    Channel channel() {
+        return channel;
+    }
+
     long nowMicros() {
         return (System.nanoTime() - epochNanos) / 1000 + 1; // never 0: a zero timestamp means "none" on the wire
     }

@@ -1,5 +1,6 @@
 package dev.cloudless.sync.transport.udp;
 
+import dev.cloudless.sync.spi.SharedDatagramSocket;
 import dev.cloudless.sync.spi.StreamConnection;
 import dev.cloudless.sync.spi.Transport;
 import dev.cloudless.sync.spi.TransportListener;
@@ -19,6 +20,7 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,8 +74,8 @@ final class UtpTransport implements Transport {
         if (closed) {
             throw new IOException("transport closed");
         }
-        UtpSocket socket = bind(local, acceptor);
-        return new UtpListener(socket);
+        Bound b = bind(local, acceptor);
+        return new UtpListener(b.socket(), new SharedUdpSocket(b.socket().channel(), b.demux()));
     }
 
     @Override
@@ -102,12 +104,16 @@ final class UtpTransport implements Transport {
 
     private synchronized UtpSocket clientSocket() throws IOException {
         if (clientSocket == null) {
-            clientSocket = bind(new InetSocketAddress("0.0.0.0", 0), null);
+            clientSocket = bind(new InetSocketAddress("0.0.0.0", 0), null).socket();
         }
         return clientSocket;
     }
 
-    private UtpSocket bind(InetSocketAddress local, Consumer<StreamConnection> acceptor) throws IOException {
+    /** A bound socket and its demultiplexer, where other protocols join uTP. */
+    private record Bound(UtpSocket socket, DatagramDemultiplexer demux) {
+    }
+
+    private Bound bind(InetSocketAddress local, Consumer<StreamConnection> acceptor) throws IOException {
         DatagramDemultiplexer demux = new DatagramDemultiplexer();
         Bootstrap b = new Bootstrap()
                 .group(group)
@@ -142,7 +148,7 @@ final class UtpTransport implements Transport {
             ch.close();
             throw new IOException("transport closed");
         }
-        return socket;
+        return new Bound(socket, demux);
     }
 
     @Override
@@ -179,17 +185,28 @@ final class UtpTransport implements Transport {
         return sockets;
     }
 
-    /** A listening socket: closing it stops accepting; the socket stays until its connections end. */
+    /**
+     * A listening socket: closing it stops accepting; the socket stays until its connections end.
+     * Its socket is shared with other protocols (the DHT); the outgoing socket is not, since its
+     * port is nobody's announced port.
+     */
     private static final class UtpListener implements TransportListener {
         private final UtpSocket socket;
+        private final SharedUdpSocket shared;
 
-        UtpListener(UtpSocket socket) {
+        UtpListener(UtpSocket socket, SharedUdpSocket shared) {
             this.socket = socket;
+            this.shared = shared;
         }
 
         @Override
         public InetSocketAddress localAddress() {
             return socket.localAddress();
+        }
+
+        @Override
+        public Optional<SharedDatagramSocket> datagramSocket() {
+            return Optional.of(shared);
         }
 
         @Override
