@@ -45,6 +45,7 @@ import java.util.Set;
  */
 public final class FolderIndex {
     private final IndexStore store;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final long folder;
 
     FolderIndex(IndexStore store, long folder) {
@@ -74,7 +75,7 @@ public final class FolderIndex {
     public long applyLocal(List<FileRecord> records, Map<FolderPath, ScanEntry> scans) {
         List<FileRecord> batch = List.copyOf(records);
         Map<FolderPath, ScanEntry> cache = Map.copyOf(scans);
-        return store.write(c -> {
+        return write(c -> {
             for (Map.Entry<FolderPath, ScanEntry> e : cache.entrySet()) {
                 putScanned(c, e.getKey(), e.getValue());
             }
@@ -119,7 +120,7 @@ public final class FolderIndex {
     public void applyRemote(DeviceId peer, List<SequencedRecord> records) {
         Objects.requireNonNull(peer, "peer");
         List<SequencedRecord> batch = List.copyOf(records);
-        store.write(c -> {
+        write(c -> {
             long device = deviceRow(c, peer);
             long last = maxSequence(c, device);
             for (SequencedRecord sr : batch) {
@@ -139,7 +140,7 @@ public final class FolderIndex {
     /** Drops everything {@code peer} announced in this folder (e.g. after its index was reset). */
     public void forgetDevice(DeviceId peer) {
         Objects.requireNonNull(peer, "peer");
-        store.write(c -> {
+        write(c -> {
             long device = deviceRow(c, peer);
             for (String sql : List.of("DELETE FROM files WHERE folder = ? AND device = ?",
                     "DELETE FROM sequences WHERE folder = ? AND device = ?")) {
@@ -151,6 +152,22 @@ public final class FolderIndex {
             }
             return null;
         });
+    }
+
+    /**
+     * A number that changes after every write through this index, committed or not: a cheap
+     * test, in memory, of whether anything read earlier may be stale. Not persisted.
+     */
+    public long generation() {
+        return generation.get();
+    }
+
+    private <T> T write(IndexStore.SqlWork<T> work) {
+        try {
+            return store.write(work);
+        } finally {
+            generation.incrementAndGet();
+        }
     }
 
     /** The local record of {@code path}. */
@@ -316,7 +333,7 @@ public final class FolderIndex {
      */
     public void forgetLocal(FolderPath path) {
         Objects.requireNonNull(path, "path");
-        store.write(c -> {
+        write(c -> {
             for (String sql : List.of("DELETE FROM files WHERE folder = ? AND device = " + IndexStore.LOCAL_DEVICE
                             + " AND path = ?", "DELETE FROM blocks WHERE folder = ? AND path = ?",
                     "DELETE FROM scan_cache WHERE folder = ? AND path = ?")) {
@@ -334,18 +351,17 @@ public final class FolderIndex {
     public List<BlockLocation> findBlock(Sha256 hash) {
         Objects.requireNonNull(hash, "hash");
         return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT path, block_offset, block_length FROM blocks"
-                    + " WHERE hash = ? AND folder = ? ORDER BY path, block_offset")) {
-                ps.setBytes(1, hash.toByteArray());
-                ps.setLong(2, folder);
-                List<BlockLocation> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new BlockLocation(storedPath(rs.getString(1)), rs.getLong(2), rs.getInt(3)));
-                    }
+            PreparedStatement ps = store.prepared(c, "SELECT path, block_offset, block_length FROM blocks"
+                    + " WHERE hash = ? AND folder = ? ORDER BY path, block_offset");
+            ps.setBytes(1, hash.toByteArray());
+            ps.setLong(2, folder);
+            List<BlockLocation> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new BlockLocation(storedPath(rs.getString(1)), rs.getLong(2), rs.getInt(3)));
                 }
-                return out;
             }
+            return out;
         });
     }
 
@@ -383,17 +399,16 @@ public final class FolderIndex {
     public Optional<ScanEntry> scanned(FolderPath path) {
         Objects.requireNonNull(path, "path");
         return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT size, mtime_seconds, mtime_nanos, file_key"
-                    + " FROM scan_cache WHERE folder = ? AND path = ?")) {
-                ps.setLong(1, folder);
-                ps.setString(2, path.toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(new ScanEntry(rs.getLong(1),
-                            Instant.ofEpochSecond(rs.getLong(2), rs.getInt(3)), rs.getString(4)));
+            PreparedStatement ps = store.prepared(c, "SELECT size, mtime_seconds, mtime_nanos, file_key"
+                    + " FROM scan_cache WHERE folder = ? AND path = ?");
+            ps.setLong(1, folder);
+            ps.setString(2, path.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
                 }
+                return Optional.of(new ScanEntry(rs.getLong(1),
+                        Instant.ofEpochSecond(rs.getLong(2), rs.getInt(3)), rs.getString(4)));
             }
         });
     }
@@ -402,7 +417,7 @@ public final class FolderIndex {
     public void putScanned(FolderPath path, ScanEntry entry) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(entry, "entry");
-        store.write(c -> {
+        write(c -> {
             putScanned(c, path, entry);
             return null;
         });
@@ -458,7 +473,7 @@ public final class FolderIndex {
     /** Forgets the scan entry of {@code path} (the file is gone). */
     public void forgetScanned(FolderPath path) {
         Objects.requireNonNull(path, "path");
-        store.write(c -> {
+        write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM scan_cache WHERE folder = ? AND path = ?")) {
                 ps.setLong(1, folder);
                 ps.setString(2, path.toString());
@@ -486,7 +501,7 @@ public final class FolderIndex {
     public void putMeta(String key, byte[] value) {
         Objects.requireNonNull(key, "key");
         byte[] copy = value.clone();
-        store.write(c -> {
+        write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT OR REPLACE INTO folder_meta (folder, key, value) VALUES (?, ?, ?)")) {
                 ps.setLong(1, folder);
@@ -618,27 +633,25 @@ public final class FolderIndex {
 
     private Optional<SequencedRecord> get(Connection c, long device, FolderPath path) throws SQLException {
         Objects.requireNonNull(path, "path");
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT sequence, record FROM files WHERE folder = ? AND device = ? AND path = ?")) {
-            ps.setLong(1, folder);
-            ps.setLong(2, device);
-            ps.setString(3, path.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next()
-                        ? Optional.of(new SequencedRecord(rs.getLong(1), decodeStored(rs.getBytes(2))))
-                        : Optional.empty();
-            }
+        PreparedStatement ps = store.prepared(c,
+                "SELECT sequence, record FROM files WHERE folder = ? AND device = ? AND path = ?");
+        ps.setLong(1, folder);
+        ps.setLong(2, device);
+        ps.setString(3, path.toString());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next()
+                    ? Optional.of(new SequencedRecord(rs.getLong(1), decodeStored(rs.getBytes(2))))
+                    : Optional.empty();
         }
     }
 
     private long maxSequence(Connection c, long device) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT max_sequence FROM sequences WHERE folder = ? AND device = ?")) {
-            ps.setLong(1, folder);
-            ps.setLong(2, device);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0L;
-            }
+        PreparedStatement ps = store.prepared(c,
+                "SELECT max_sequence FROM sequences WHERE folder = ? AND device = ?");
+        ps.setLong(1, folder);
+        ps.setLong(2, device);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
         }
     }
 

@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -78,6 +80,8 @@ public final class IndexStore implements AutoCloseable {
      * so reads (serving blocks, the puller's checks, status) no longer queue behind the writes
      * of a scan or a group commit on the one connection; at most {@link #READERS} are open.
      */
+    /** Statements kept by {@link #prepared}, per connection. */
+    private final Map<Connection, Map<String, PreparedStatement>> statements = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ArrayBlockingQueue<Connection> idleReaders =
             new java.util.concurrent.ArrayBlockingQueue<>(READERS);
     private final java.util.concurrent.Semaphore readerSlots = new java.util.concurrent.Semaphore(READERS);
@@ -206,6 +210,7 @@ public final class IndexStore implements AutoCloseable {
         for (Connection r; (r = idleReaders.poll()) != null; ) {
             closeQuietly(r);
         }
+        statements.clear();
         try {
             connection.close();
         } catch (SQLException e) {
@@ -213,7 +218,24 @@ public final class IndexStore implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Connection c) {
+    /**
+     * {@code sql} prepared on {@code c}, once per connection: on the per-block paths (a block's
+     * local copies, a record by path) preparing cost as much as running the query. The caller
+     * sets every parameter, closes the result set and never closes the statement; a connection
+     * serves one thread at a time, so its statements do too.
+     */
+    PreparedStatement prepared(Connection c, String sql) throws SQLException {
+        Map<String, PreparedStatement> mine = statements.computeIfAbsent(c, k -> new HashMap<>());
+        PreparedStatement ps = mine.get(sql);
+        if (ps == null || ps.isClosed()) {
+            ps = c.prepareStatement(sql);
+            mine.put(sql, ps);
+        }
+        return ps;
+    }
+
+    private void closeQuietly(Connection c) {
+        statements.remove(c); // closing a connection closes its statements
         try {
             c.close();
         } catch (SQLException ignored) {

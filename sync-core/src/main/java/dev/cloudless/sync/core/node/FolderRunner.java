@@ -23,6 +23,7 @@ import dev.cloudless.sync.core.index.ScanEntry;
 import dev.cloudless.sync.core.index.SequencedRecord;
 import dev.cloudless.sync.core.keys.FolderSecrets;
 import dev.cloudless.sync.core.path.FolderPath;
+import dev.cloudless.sync.core.path.InvalidFolderPathException;
 import dev.cloudless.sync.core.protocol.BlockRequest;
 import dev.cloudless.sync.core.protocol.BlockResponse;
 import dev.cloudless.sync.core.protocol.Hello;
@@ -791,11 +792,15 @@ final class FolderRunner implements Folder {
     }
 
     /**
-     * What {@link #serveBlock} needs of a local file, as of local sequence {@code generation}.
-     * Decoding the local record per request cost more than the transfer: a 1 GiB file's record
-     * lists 16,000 blocks, and every one of its 16,000 requests decoded all of them.
+     * What {@link #serveBlock} needs of a local file, as of index {@code generation}. Decoding
+     * the local record per request cost more than the transfer: a 1 GiB file's record lists
+     * 16,000 blocks, and every one of its 16,000 requests decoded all of them. The path is
+     * resolved once too (a realpath per block was a tenth of the server's CPU): every request
+     * still stats the file and compares it with the scan cache, so a file swapped in by a
+     * changed directory or link is not vouched for, and is served only if it hashes as asked.
      */
-    private record Served(long generation, long size, int maxBlock, Optional<ScanEntry> seen, long loadedNanos) {}
+    private record Served(long generation, Path file, long size, int maxBlock, Optional<ScanEntry> seen,
+                          long loadedNanos) {}
 
     /** How long a file served without a scan-cache entry (racy) is served by hash before the cache is asked again. */
     static final long RACY_RECHECK_NANOS = 1_000_000_000L;
@@ -806,7 +811,7 @@ final class FolderRunner implements Folder {
 
     /** The local file's size and scan entry, from the cache unless {@code fresh} or a local record changed since. */
     private Optional<Served> servable(FolderPath path, boolean fresh) {
-        long generation = index.maxSequence();
+        long generation = index.generation(); // in memory: a query per block was a seventh of the server's CPU
         Served s = served.get(path);
         if (!fresh && s != null && s.generation() == generation) {
             return Optional.of(s);
@@ -823,7 +828,14 @@ final class FolderRunner implements Folder {
         for (dev.cloudless.sync.core.block.Block b : local.get().blocks()) {
             maxBlock = Math.max(maxBlock, b.length());
         }
-        Served now = new Served(generation, local.get().size(), maxBlock, index.scanned(path), System.nanoTime());
+        Path file;
+        try {
+            file = path.resolveIn(root);
+        } catch (IOException | InvalidFolderPathException e) {
+            served.remove(path);
+            return Optional.empty(); // unreachable on disk now (a parent became a link, say): nothing to serve
+        }
+        Served now = new Served(generation, file, local.get().size(), maxBlock, index.scanned(path), System.nanoTime());
         served.put(path, now);
         return Optional.of(now);
     }
@@ -855,7 +867,7 @@ final class FolderRunner implements Folder {
             return BlockAnswer.failed(r, BlockResponse.Status.NOT_FOUND);
         }
         try {
-            Path file = r.path().resolveIn(root);
+            Path file = s.get().file();
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             Optional<ScanEntry> now = Optional.of(new ScanEntry(a.size(), a.lastModifiedTime().toInstant(),
                     a.fileKey() == null ? "" : String.valueOf(a.fileKey())));
@@ -867,6 +879,7 @@ final class FolderRunner implements Folder {
                 if (s.isEmpty() || r.offset() + r.length() > s.get().size() || r.length() > s.get().maxBlock()) {
                     return BlockAnswer.failed(r, BlockResponse.Status.NOT_FOUND);
                 }
+                file = s.get().file();
             }
             // A file modified within the scanner's racy window has no scan-cache entry yet: then
             // its block is served only if it hashes as asked. Refusing it made every fresh change

@@ -78,15 +78,20 @@ class DhtNodeTest {
             // b keeps talking to a (refreshes, lookups) and so comes back: check the removal itself.
             await("a dropped b", () -> a.node.droppedForGarbage() == 1);
             Random r = new Random(42);
-            for (int i = 0; i < 20_000; i++) {
-                byte[] junk = new byte[r.nextInt(1500)];
-                r.nextBytes(junk);
-                if (i % 3 == 0 && junk.length > 2) {
-                    junk[0] = 'd';
+            // In batches that fit the socket's buffer, each mostly handled before the next: one
+            // blast of 20,000 overflowed it on a loaded machine, and the kernel's drops failed the test.
+            for (int batch = 0; batch < 20; batch++) {
+                long before = a.node.malformed();
+                for (int i = 0; i < 1_000; i++) {
+                    byte[] junk = new byte[r.nextInt(1500)];
+                    r.nextBytes(junk);
+                    if (i % 3 == 0 && junk.length > 2) {
+                        junk[0] = 'd';
+                    }
+                    raw.send(new DatagramPacket(junk, junk.length, a.address()));
                 }
-                raw.send(new DatagramPacket(junk, junk.length, a.address()));
+                await("garbage batch " + batch + " handled", () -> a.node.malformed() >= before + 900);
             }
-            await("all garbage handled", () -> a.node.malformed() >= 15_000);
             // still serving: a fresh node bootstraps from it
             try (LoopbackNode c = new LoopbackNode(List.of(a.address()))) {
                 await("c knows a", () -> c.node.knows(a.address()));
