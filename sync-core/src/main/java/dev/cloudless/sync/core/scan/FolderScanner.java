@@ -1,8 +1,8 @@
 package dev.cloudless.sync.core.scan;
 
 import dev.cloudless.sync.core.block.BlockHasher;
-import dev.cloudless.sync.core.block.ParallelHasher;
 import dev.cloudless.sync.core.block.FileBlocks;
+import dev.cloudless.sync.core.block.ParallelHasher;
 import dev.cloudless.sync.core.ignore.IgnoreRules;
 import dev.cloudless.sync.core.index.FileRecord;
 import dev.cloudless.sync.core.index.FolderIndex;
