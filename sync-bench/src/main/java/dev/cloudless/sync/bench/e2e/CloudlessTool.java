@@ -23,8 +23,11 @@ import java.util.concurrent.TimeoutException;
 final class CloudlessTool implements SyncTool {
     static final String MAIN_CLASS = "dev.cloudless.sync.examples.Main";
     private static final Duration COMMAND = Duration.ofSeconds(60);
-    /** A child that is still running after this long is taken as started (the CLI prints nothing we could wait for). */
-    private static final Duration STARTUP_GRACE = Duration.ofSeconds(3);
+    /** How long a node may take to print {@link #STARTED_LINE}. */
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+    /** What the sync command prints once the node listens (SyncCommand). */
+    static final String STARTED_LINE = ") listening on ";
+    private static final long STARTUP_POLL_MS = 20;
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(1);
     /** At most this many CPU ticks (1/100 s) in {@link #IDLE_WINDOW} for both JVMs together: 5 % of a core. */
     private static final long IDLE_MAX_TICKS = 5;
@@ -79,20 +82,43 @@ final class CloudlessTool implements SyncTool {
                 toB = new ByteCountingProxy(portB);
                 toA = new ByteCountingProxy(portA);
             }
+            // A restart appends to the same logs: wait for one more start line in each.
+            long[] startedBefore = {startLines(log("a")), startLines(log("b"))};
             nodes.add(launch("a", dirA, portA, toB.port()));
             nodes.add(launch("b", dirB, portB, toA.port()));
-            Thread.sleep(STARTUP_GRACE.toMillis());
+            // Timed from here by the restart scenario: waiting for the nodes' own word instead of
+            // a fixed 3 s grace, which used to be counted in every restart.
+            long deadline = System.nanoTime() + STARTUP.toNanos();
             for (int i = 0; i < nodes.size(); i++) {
+                String label = i == 0 ? "a" : "b";
                 Process p = nodes.get(i);
-                if (!p.isAlive()) {
-                    String label = i == 0 ? "a" : "b";
-                    throw new ToolUnavailableException("node " + label + " exited with " + p.exitValue() + ": "
-                            + ProcessGroup.tail(log(label)));
+                while (startLines(log(label)) <= startedBefore[i]) {
+                    if (!p.isAlive()) {
+                        throw new ToolUnavailableException("node " + label + " exited with " + p.exitValue() + ": "
+                                + ProcessGroup.tail(log(label)));
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException("node " + label + " did not start within " + STARTUP.toSeconds() + " s: "
+                                + ProcessGroup.tail(log(label)));
+                    }
+                    Thread.sleep(STARTUP_POLL_MS);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
+        }
+    }
+
+    /** How often {@code log} says a node started listening (0 if there is no log yet). */
+    private static long startLines(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains(STARTED_LINE)).count();
+        } catch (java.io.UncheckedIOException e) {
+            return 0; // a line cut in the middle of a multi-byte character: read again on the next poll
         }
     }
 

@@ -98,9 +98,6 @@ final class EngineNode implements SyncNode {
             throw new IllegalStateException("node already " + (phase == Phase.RUNNING ? "started" : "closed"));
         }
         phase = Phase.RUNNING;
-        if (JitWarmup.enabled()) {
-            JitWarmup.startOnce();
-        }
         try {
             Files.createDirectories(settings.dataDir());
             identity = DeviceIdentity.loadOrCreate(settings.dataDir());
