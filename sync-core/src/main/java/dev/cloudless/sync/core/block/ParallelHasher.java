@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -177,11 +178,11 @@ public final class ParallelHasher {
             ends = grow(ends, count);
             ends[count++] = size;
         }
-        return new Boundaries(java.util.Arrays.copyOf(ends, count), read);
+        return new Boundaries(Arrays.copyOf(ends, count), read);
     }
 
     private static long[] grow(long[] a, int count) {
-        return count < a.length ? a : java.util.Arrays.copyOf(a, a.length * 2 + 1);
+        return count < a.length ? a : Arrays.copyOf(a, a.length * 2 + 1);
     }
 
     /** Hashes blocks {@code [from, to)}; false if the file ended early. Reports progress if given one. */

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One folder's index inside an {@link IndexStore}: the local device's records, the records each
@@ -45,7 +46,7 @@ import java.util.Set;
  */
 public final class FolderIndex {
     private final IndexStore store;
-    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong generation = new AtomicLong();
     private final long folder;
 
     FolderIndex(IndexStore store, long folder) {

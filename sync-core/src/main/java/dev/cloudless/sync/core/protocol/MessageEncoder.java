@@ -1,6 +1,7 @@
 package dev.cloudless.sync.core.protocol;
 
 import dev.cloudless.sync.core.block.Sha256;
+import dev.cloudless.sync.core.index.FileRecord;
 import dev.cloudless.sync.core.index.SequencedRecord;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,13 +32,13 @@ public final class MessageEncoder {
      * {@code buf} from 0 to its limit, the whole message. Saves a copy of every block served.
      *
      * @throws IllegalArgumentException if the data is empty or longer than
-     *     {@link dev.cloudless.sync.core.index.FileRecord#MAX_BLOCK_LENGTH}
+     *     {@link FileRecord#MAX_BLOCK_LENGTH}
      */
     public static ByteBuffer encodeBlockResponseInPlace(int requestId, ByteBuffer buf) {
         int dataBytes = buf.limit() - BLOCK_RESPONSE_HEADROOM;
-        if (dataBytes < 1 || dataBytes > dev.cloudless.sync.core.index.FileRecord.MAX_BLOCK_LENGTH) {
+        if (dataBytes < 1 || dataBytes > FileRecord.MAX_BLOCK_LENGTH) {
             throw new IllegalArgumentException("BlockResponse OK with " + dataBytes + " data bytes (1.."
-                    + dev.cloudless.sync.core.index.FileRecord.MAX_BLOCK_LENGTH + ")");
+                    + FileRecord.MAX_BLOCK_LENGTH + ")");
         }
         ByteBuffer out = buf.duplicate().order(ByteOrder.BIG_ENDIAN).clear().limit(buf.limit());
         out.put((byte) Messages.TYPE_BLOCK_RESPONSE);

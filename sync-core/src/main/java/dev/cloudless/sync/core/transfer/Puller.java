@@ -54,6 +54,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Brings needed paths ({@link FolderIndex#needed()}) to their needed state on disk and records
@@ -135,7 +136,7 @@ public final class Puller {
     private final Executor io;
     private final Executor durable;
     private final Set<FolderPath> busy = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicLong earlyFlushes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong earlyFlushes = new AtomicLong();
     /** {@link #EARLY_FLUSH_BYTES}, smaller in tests. */
     volatile long earlyFlushBytes = EARLY_FLUSH_BYTES;
 
