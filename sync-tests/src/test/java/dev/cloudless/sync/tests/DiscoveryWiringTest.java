@@ -90,6 +90,10 @@ class DiscoveryWiringTest {
             da.context.found(id(key), new InetSocketAddress("127.0.0.9", 4000), a.node().deviceId(), "scripted");
             da.context.found(id(SyncKey.generate()), new InetSocketAddress("127.0.0.9", 4001), null, "scripted");
             da.context.found(new byte[3], new InetSocketAddress("127.0.0.9", 4002), null, "scripted");
+            // Nobody accepts connections at a wildcard, multicast or broadcast address.
+            for (String undialable : List.of("0.0.0.0", "::", "224.0.0.1", "ff02::1", "255.255.255.255")) {
+                da.context.found(id(key), new InetSocketAddress(InetAddress.getByName(undialable), 4004), null, "scripted");
+            }
             // A marker report after the ignored ones: once it shows, the others were processed.
             InetSocketAddress marker = new InetSocketAddress("127.0.0.9", 4003);
             da.context.found(id(key), marker, null, "scripted");

@@ -165,8 +165,8 @@ final class NodeDiscovery implements DiscoveryContext {
     @Override
     public void found(byte[] discoveryId, InetSocketAddress address, DeviceId device, String method) {
         if (discoveryId == null || discoveryId.length != SyncKey.DISCOVERY_ID_LENGTH || address == null
-                || address.isUnresolved() || address.getPort() == 0 || method == null
-                || method.length() > MAX_METHOD_NAME_CHARS) {
+                || address.isUnresolved() || address.getPort() == 0 || !dialable(address.getAddress())
+                || method == null || method.length() > MAX_METHOD_NAME_CHARS) {
             return;
         }
         DiscoveryTable table = tables.get(HexFormat.of().formatHex(discoveryId));
@@ -219,6 +219,19 @@ final class NodeDiscovery implements DiscoveryContext {
             }
             folder.dialer().addDiscovered(target, device);
         }
+    }
+
+    /**
+     * Whether a peer could accept a connection at {@code ip}: not a wildcard (0.0.0.0 connects to
+     * this host), a multicast group or the IPv4 broadcast address, which a tracker, a DHT node
+     * or a peer may report by mistake or on purpose.
+     */
+    static boolean dialable(InetAddress ip) {
+        if (ip.isAnyLocalAddress() || ip.isMulticastAddress()) {
+            return false;
+        }
+        byte[] b = ip.getAddress();
+        return !(b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xFF);
     }
 
     private static boolean connectedAt(FolderRunner folder, InetSocketAddress address) {
